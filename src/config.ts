@@ -1,0 +1,90 @@
+// Reads and checks the environment once at start-up. A bad value is a ConfigError with one clear line.
+import path from "node:path";
+
+export class ConfigError extends Error {}
+
+export interface Config {
+  readonly production: boolean;
+  readonly port: number;
+  readonly host: string;
+  /** PostgreSQL URL; absent means the embedded PGlite in `dataDir`. */
+  readonly databaseUrl: string | undefined;
+  /** Redis URL; absent means the in-memory event bus (one instance). */
+  readonly redisUrl: string | undefined;
+  readonly dataDir: string;
+  /** JWT secret; in embedded mode one is generated once and kept in the data folder. */
+  readonly authSecret: string | undefined;
+  readonly migrateOnStart: boolean;
+  readonly seedDemoData: boolean;
+  /** The server's notion of today for program rules (demos, tests): PROGRAM_TODAY=2026-06-15. */
+  readonly programToday: Date | undefined;
+  readonly shutdownGraceMs: number;
+}
+
+function parseBool(name: string, raw: string | undefined, fallback: boolean): boolean {
+  if (raw === undefined || raw === "") return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+export function parseDate(name: string, raw: string): Date {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(raw)) throw new ConfigError(`${name} must be a date like 2026-06-15, got "${raw}"`);
+  const d = new Date(`${raw}T00:00:00.000Z`);
+  if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== raw) {
+    throw new ConfigError(`${name} is not a real date: "${raw}"`);
+  }
+  return d;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const production = env.NODE_ENV === "production";
+  const portRaw = env.PORT ?? "4000";
+  if (!/^\d{1,5}$/.test(portRaw) || Number(portRaw) > 65535) {
+    throw new ConfigError(`PORT must be a number from 0 to 65535, got "${portRaw}"`);
+  }
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(databaseUrl);
+    } catch {
+      throw new ConfigError("DATABASE_URL is not a valid URL (expected postgresql://user:password@host:5432/database)");
+    }
+    if (!/^postgres(ql)?:$/.test(url.protocol)) {
+      throw new ConfigError(`DATABASE_URL must start with postgresql://, got "${url.protocol}//…"`);
+    }
+  }
+  const redisUrl = env.REDIS_URL || undefined;
+  if (redisUrl !== undefined) {
+    let ok = false;
+    try {
+      ok = /^rediss?:$/.test(new URL(redisUrl).protocol);
+    } catch {
+      ok = false;
+    }
+    if (!ok) throw new ConfigError("REDIS_URL must look like redis://host:6379");
+  }
+  const authSecret = env.AUTH_SECRET || undefined;
+  if (production && !authSecret) {
+    throw new ConfigError("AUTH_SECRET is required when NODE_ENV=production (at least 32 characters)");
+  }
+  if (authSecret !== undefined && authSecret.length < 32) {
+    throw new ConfigError("AUTH_SECRET must be at least 32 characters");
+  }
+  const graceRaw = env.SHUTDOWN_GRACE_MS ?? "10000";
+  if (!/^\d+$/.test(graceRaw)) throw new ConfigError(`SHUTDOWN_GRACE_MS must be a number, got "${graceRaw}"`);
+  return {
+    production,
+    port: Number(portRaw),
+    host: env.HOST || "0.0.0.0",
+    databaseUrl,
+    redisUrl,
+    dataDir: path.resolve(env.DATA_DIR || ".data"),
+    authSecret,
+    migrateOnStart: parseBool("MIGRATE_ON_START", env.MIGRATE_ON_START, true),
+    seedDemoData: parseBool("SEED_DEMO_DATA", env.SEED_DEMO_DATA, databaseUrl === undefined),
+    programToday: env.PROGRAM_TODAY ? parseDate("PROGRAM_TODAY", env.PROGRAM_TODAY) : undefined,
+    shutdownGraceMs: Number(graceRaw),
+  };
+}

@@ -1,0 +1,175 @@
+// One place that opens the database: PGlite in a folder (embedded default) or PostgreSQL.
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import pg from "pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { PrismaClient } from "../generated/prisma/client.js";
+import { applyPendingMigrations, pendingMigrationNames } from "./migrations.js";
+
+export type Db = PrismaClient;
+
+export interface Database {
+  readonly kind: "pglite" | "postgresql";
+  readonly prisma: PrismaClient;
+  /** The adapter factory, for the schema engine (migrations). */
+  readonly adapter: SqlMigrationAwareDriverAdapterFactory;
+  /** Applies pending migrations; safe when several instances start at once. */
+  migrate(): Promise<string[]>;
+  /** Names of migrations on disk not yet applied (readiness). */
+  pendingMigrations(): Promise<string[]>;
+  /** Cheap round trip (readiness). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class DatabaseUnavailableError extends Error {}
+
+export interface OpenOptions {
+  databaseUrl?: string | undefined;
+  /** PGlite data folder; undefined with no databaseUrl = in memory. */
+  dataDir?: string | undefined;
+  /** Load a PGlite data directory dump (tests start from a migrated snapshot). */
+  pgliteSnapshot?: Blob | File | undefined;
+  poolSize?: number;
+  log?: (event: { query: string; durationMs: number }) => void;
+}
+
+// Migrations from several instances at once: a session-level advisory lock on PostgreSQL.
+const MIGRATION_LOCK = 7707070708;
+
+function createClient(adapter: SqlMigrationAwareDriverAdapterFactory, opts: OpenOptions): PrismaClient {
+  if (!opts.log) return new PrismaClient({ adapter });
+  const client = new PrismaClient({ adapter, log: [{ emit: "event", level: "query" }] });
+  client.$on("query", (e) => opts.log?.({ query: e.query, durationMs: e.duration }));
+  return client;
+}
+
+async function appliedMigrationNames(prisma: PrismaClient): Promise<string[]> {
+  try {
+    const rows = await prisma.$queryRawUnsafe<{ migration_name: string }[]>(
+      `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+    );
+    return rows.map((r) => r.migration_name);
+  } catch {
+    return [];
+  }
+}
+
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts);
+  return openPglite(opts);
+}
+
+async function openPglite(opts: OpenOptions): Promise<Database> {
+  let client: PGlite;
+  if (opts.dataDir) {
+    await mkdir(path.dirname(opts.dataDir), { recursive: true });
+    client = await PGlite.create(opts.dataDir);
+  } else {
+    client = await PGlite.create(opts.pgliteSnapshot ? { loadDataDir: opts.pgliteSnapshot } : {});
+  }
+  const adapter = new PrismaPGlite(client);
+  const prisma = createClient(adapter, opts);
+  return {
+    kind: "pglite",
+    prisma,
+    adapter,
+    migrate: () => applyPendingMigrations(adapter),
+    pendingMigrations: async () => pendingMigrationNames(await appliedMigrationNames(prisma)),
+    ping: async () => {
+      await client.query("SELECT 1");
+    },
+    close: async () => {
+      await prisma.$disconnect();
+      if (!client.closed) await client.close();
+    },
+  };
+}
+
+async function openPostgres(databaseUrl: string, opts: OpenOptions): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: opts.poolSize ?? 10,
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 30_000,
+  });
+  // A dropped connection must not crash the process; the pool replaces it.
+  pool.on("error", () => {});
+  try {
+    const c = await pool.connect();
+    c.release();
+  } catch (err) {
+    await pool.end().catch(() => {});
+    throw new DatabaseUnavailableError(describePgError(err, databaseUrl));
+  }
+  const adapter = new PrismaPg(pool);
+  const prisma = createClient(adapter, opts);
+  const migrationAdapter = wholeScriptAdapter(adapter, pool);
+  return {
+    kind: "postgresql",
+    prisma,
+    adapter,
+    migrate: async () => {
+      const lockClient = await pool.connect();
+      try {
+        await lockClient.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
+        return await applyPendingMigrations(migrationAdapter);
+      } finally {
+        await lockClient.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK]).catch(() => {});
+        lockClient.release();
+      }
+    },
+    pendingMigrations: async () => pendingMigrationNames(await appliedMigrationNames(prisma)),
+    ping: async () => {
+      await pool.query("SELECT 1");
+    },
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end().catch(() => {});
+    },
+  };
+}
+
+/**
+ * @prisma/adapter-pg runs a script by splitting it on ";", which breaks PL/pgSQL function bodies in
+ * our migrations. This factory hands the schema engine adapters that send a script whole: one
+ * simple-query round trip, which PostgreSQL also runs as one implicit transaction.
+ */
+function wholeScriptAdapter(inner: PrismaPg, pool: pg.Pool): SqlMigrationAwareDriverAdapterFactory {
+  const patch = <T extends { executeScript(script: string): Promise<void> }>(a: T, target: pg.Pool): T => {
+    a.executeScript = async (script: string) => {
+      await target.query(script);
+    };
+    return a;
+  };
+  return {
+    provider: inner.provider,
+    adapterName: inner.adapterName,
+    connect: async () => patch(await inner.connect(), pool),
+    connectToShadowDb: async () => {
+      const shadow = await inner.connectToShadowDb();
+      return patch(shadow, shadow.underlyingDriver());
+    },
+  };
+}
+
+function describePgError(err: unknown, url: string): string {
+  const safe = (() => {
+    try {
+      const u = new URL(url);
+      return `${u.hostname}:${u.port || 5432}${u.pathname}`;
+    } catch {
+      return "the configured database";
+    }
+  })();
+  const e = err as { code?: string; message?: string };
+  const why = e.code === "ECONNREFUSED" ? "connection refused"
+    : e.code === "ENOTFOUND" ? "host not found"
+    : e.code === "3D000" ? "database does not exist"
+    : e.code === "28P01" || e.code === "28000" ? "authentication failed"
+    : (e.message ?? String(err)).split("\n")[0];
+  return `cannot reach PostgreSQL at ${safe}: ${why}`;
+}
