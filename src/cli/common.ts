@@ -1,0 +1,51 @@
+// Shared start for command-line tools: config, database, a program without a network bus unless asked.
+import { ConfigError, loadConfig, type Config } from "../config.js";
+import { DatabaseUnavailableError, openDatabase, type Database } from "../db/database.js";
+import { createEventBus } from "../events/bus.js";
+import { createProgram, type Program } from "../program/program.js";
+
+export async function openForCli(): Promise<{ config: Config; db: Database; program: Program; close(): Promise<void> }> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    return fatal(err);
+  }
+  const db = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.databaseUrl ? undefined : `${config.dataDir}/pglite`,
+  }).catch(fatal);
+  const bus = createEventBus(config.redisUrl);
+  const program = createProgram({ prisma: db.prisma, bus, programToday: config.programToday });
+  return {
+    config, db, program,
+    close: async () => {
+      await bus.close();
+      await db.close();
+    },
+  };
+}
+
+export function fatal(err: unknown): never {
+  const msg = err instanceof ConfigError || err instanceof DatabaseUnavailableError
+    ? err.message
+    : ((err as Error)?.message ?? String(err)).split("\n")[0];
+  process.stderr.write(`error: ${msg}\n`);
+  process.exit(1);
+}
+
+/** --name value pairs and bare flags. */
+export function parseArgs(argv: string[]): { flags: Record<string, string | true>; positional: string[] } {
+  const flags: Record<string, string | true> = {};
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a.startsWith("--")) {
+      const [k, v] = a.slice(2).split("=", 2) as [string, string | undefined];
+      if (v !== undefined) flags[k] = v;
+      else if (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith("--")) flags[k] = argv[++i]!;
+      else flags[k] = true;
+    } else positional.push(a);
+  }
+  return { flags, positional };
+}

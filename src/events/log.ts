@@ -1,0 +1,79 @@
+// Appending to the event log (R-EVT-1). Always called inside the transaction that makes the change,
+// as its last write, so the event commits with the change or not at all. The table's trigger
+// serialises appends so positions follow commit order (R-EVT-2).
+import type { Prisma } from "../generated/prisma/client.js";
+import type { Viewer } from "../auth/viewer.js";
+
+export type Tx = Prisma.TransactionClient;
+export type Marketplace = "COMMERCIAL" | "FEDRAMP";
+
+export interface Actor {
+  readonly kind: "SYSTEM" | "PUBLIC" | "STAFF" | "PARTNER_MEMBER" | "API_TOKEN";
+  readonly id: string | null;
+}
+
+export const systemActor: Actor = { kind: "SYSTEM", id: null };
+
+export function actorOf(viewer: Viewer): Actor {
+  switch (viewer.kind) {
+    case "staff":
+      return viewer.system ? systemActor : { kind: "STAFF", id: viewer.staffId };
+    case "partner":
+      return { kind: "PARTNER_MEMBER", id: viewer.memberId };
+    default:
+      return { kind: "PUBLIC", id: null };
+  }
+}
+
+export interface NewEvent {
+  readonly type: string;
+  readonly actor: Actor;
+  readonly subjectType: string;
+  readonly subjectId: string;
+  readonly partnerId?: string | null;
+  readonly listingId?: string | null;
+  readonly marketplace?: Marketplace | null;
+  /** The change alters what the public marketplace shows (R-LIST-6). */
+  readonly publicChange?: boolean;
+  readonly before?: Record<string, unknown> | null;
+  readonly after?: Record<string, unknown> | null;
+  readonly reason?: string | null;
+  readonly requestId?: string | null;
+}
+
+/** JSON-safe copy: dates as ISO strings, bigints as strings. */
+export function jsonSafe(value: unknown): Prisma.InputJsonValue {
+  return JSON.parse(
+    JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v)),
+  ) as Prisma.InputJsonValue;
+}
+
+export interface AppendedEvent {
+  readonly position: bigint;
+  readonly type: string;
+  readonly partnerId: string | null;
+  readonly marketplace: Marketplace | null;
+  readonly publicChange: boolean;
+}
+
+export async function appendEvent(tx: Tx, e: NewEvent): Promise<AppendedEvent> {
+  const row = await tx.event.create({
+    data: {
+      type: e.type,
+      actorKind: e.actor.kind,
+      actorId: e.actor.id,
+      subjectType: e.subjectType,
+      subjectId: e.subjectId,
+      partnerId: e.partnerId ?? null,
+      listingId: e.listingId ?? null,
+      marketplace: e.marketplace ?? null,
+      publicChange: e.publicChange ?? false,
+      before: e.before ? jsonSafe(e.before) : undefined,
+      after: e.after ? jsonSafe(e.after) : undefined,
+      reason: e.reason ?? null,
+      requestId: e.requestId ?? null,
+    },
+    select: { position: true, type: true, partnerId: true, marketplace: true, publicChange: true },
+  });
+  return row;
+}

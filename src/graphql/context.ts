@@ -1,0 +1,11 @@
+// The small, read-only context every resolver gets: who is asking, the database, the program.
+import type { Viewer } from "../auth/viewer.js";
+import type { PrismaClient } from "../generated/prisma/client.js";
+import type { Program } from "../program/program.js";
+
+export interface Context {
+  readonly viewer: Viewer;
+  readonly prisma: PrismaClient;
+  readonly program: Program;
+  readonly requestId: string;
+}

@@ -1,0 +1,80 @@
+import { builder } from "../builder.js";
+import { uuidOrNil } from "../ids.js";
+import { appWhere, listingWhere, ownPartnerId } from "../../program/visibility.js";
+import { AppKindEnum, AppStatusEnum, DataFlowEnum } from "../enums.js";
+import { PartnerNode } from "./partner.js";
+
+const ownOf = (parent: { partnerId: string }) => ({ ownPartner: parent.partnerId });
+
+export const AppNode = builder.prismaNode("App", {
+  id: { field: "id" },
+  findUnique: (id, ctx) => ({ id: uuidOrNil(id), AND: [appWhere(ctx.viewer)] }),
+  fields: (t) => ({
+    name: t.exposeString("name"),
+    kind: t.expose("kind", { type: AppKindEnum }),
+    dataFlow: t.expose("dataFlow", { type: DataFlowEnum }),
+    status: t.expose("status", { type: AppStatusEnum }),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    launchedAt: t.expose("launchedAt", { type: "DateTime", nullable: true }),
+    partner: t.relation("partner"),
+    listings: t.relation("listings", {
+      query: (_args, ctx) => ({ where: listingWhere(ctx.viewer), orderBy: { marketplace: "asc" } }),
+    }),
+    testCustomers: t.relation("testCustomers", { authScopes: ownOf, query: { orderBy: { createdAt: "asc" } } }),
+    validations: t.relation("validations", {
+      authScopes: ownOf,
+      query: { orderBy: [{ marketplace: "asc" }, { attempt: "desc" }] },
+    }),
+    usage: t.relation("usage", {
+      authScopes: ownOf,
+      args: { months: t.arg.int({ required: false, defaultValue: 24 }) },
+      query: ({ months }) => ({ orderBy: { month: "desc" }, take: Math.min(Math.max(months ?? 24, 1), 120) }),
+    }),
+  }),
+});
+
+export const TestCustomerNode = builder.prismaObject("TestCustomer", {
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    customerRef: t.exposeString("customerRef"),
+    customerName: t.exposeString("customerName"),
+    installedAt: t.expose("installedAt", { type: "DateTime" }),
+    firstUsedAt: t.expose("firstUsedAt", { type: "DateTime", nullable: true }),
+    lastUsedAt: t.expose("lastUsedAt", { type: "DateTime", nullable: true }),
+    usageCount: t.exposeInt("usageCount"),
+  }),
+});
+
+export const UsageMonthNode = builder.prismaObject("UsageMonth", {
+  fields: (t) => ({
+    month: t.expose("month", { type: "Date" }),
+    activeCustomers: t.exposeInt("activeCustomers"),
+    installs: t.exposeInt("installs"),
+    uninstalls: t.exposeInt("uninstalls"),
+    pushCalls: t.expose("pushCalls", { type: "BigInt" }),
+    pullCalls: t.expose("pullCalls", { type: "BigInt" }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  apps: t.prismaConnection({
+    type: "App",
+    cursor: "id",
+    authScopes: { authenticated: true },
+    args: { partnerId: t.arg.globalID({ required: false, for: PartnerNode }) },
+    description: "Staff see every app; a partner sees its own.",
+    resolve: (query, _root, args, ctx) => {
+      const own = ownPartnerId(ctx.viewer);
+      return ctx.prisma.app.findMany({
+        ...query,
+        where: {
+          AND: [
+            own === undefined ? {} : { partnerId: own },
+            args.partnerId ? { partnerId: uuidOrNil(args.partnerId.id) } : {},
+          ],
+        },
+        orderBy: { id: "asc" },
+      });
+    },
+  }),
+}));

@@ -1,0 +1,105 @@
+import { builder } from "../builder.js";
+import { uuidOrNil } from "../ids.js";
+import { canSeePartnerPrivate, listingWhere, storefrontListingWhere } from "../../program/visibility.js";
+import { ContactKindEnum, DelistReasonEnum, ListingStateEnum, MarketplaceEnum, RevisionStatusEnum } from "../enums.js";
+
+export const ListingNode = builder.prismaNode("Listing", {
+  id: { field: "id" },
+  findUnique: (id, ctx) => ({ id: uuidOrNil(id), AND: [listingWhere(ctx.viewer)] }),
+  fields: (t) => ({
+    marketplace: t.expose("marketplace", { type: MarketplaceEnum }),
+    state: t.expose("state", { type: ListingStateEnum }),
+    stateChangedAt: t.expose("stateChangedAt", { type: "DateTime" }),
+    firstLiveAt: t.expose("firstLiveAt", { type: "DateTime", nullable: true }),
+    updatedAt: t.expose("updatedAt", { type: "DateTime" }),
+    delistReason: t.expose("delistReason", { type: DelistReasonEnum, nullable: true }),
+    atRiskDeadline: t.expose("atRiskDeadline", { type: "DateTime", nullable: true }),
+    app: t.relation("app"),
+    partner: t.relation("partner"),
+    content: t.relation("liveRevision", {
+      nullable: true,
+      description: "What the marketplace shows (the approved revision); null until first approved.",
+    }),
+    pendingRevision: t.field({
+      type: ListingRevisionNode,
+      nullable: true,
+      description: "The draft or in-review revision, visible to the partner and staff (R-LIST-5).",
+      select: { revisions: { where: { openSlot: "open" }, take: 1 } },
+      resolve: (listing, _args, ctx) =>
+        canSeePartnerPrivate(ctx.viewer, listing.partnerId) ? (listing.revisions[0] ?? null) : null,
+    }),
+    revisions: t.relation("revisions", {
+      authScopes: (listing) => ({ ownPartner: listing.partnerId }),
+      query: { orderBy: { number: "desc" } },
+    }),
+  }),
+});
+
+export const ListingRevisionNode = builder.prismaObject("ListingRevision", {
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    number: t.exposeInt("number"),
+    status: t.expose("status", { type: RevisionStatusEnum }),
+    name: t.exposeString("name"),
+    tagline: t.exposeString("tagline"),
+    summary: t.exposeString("summary"),
+    howItWorks: t.exposeString("howItWorks"),
+    features: t.exposeStringList("features"),
+    contactKind: t.expose("contactKind", { type: ContactKindEnum }),
+    learnMoreUrl: t.exposeString("learnMoreUrl", { nullable: true }),
+    websiteUrl: t.exposeString("websiteUrl", { nullable: true }),
+    screenshots: t.exposeStringList("screenshots"),
+    videoUrl: t.exposeString("videoUrl", { nullable: true }),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    submittedAt: t.expose("submittedAt", { type: "DateTime", nullable: true }),
+    reviewedAt: t.expose("reviewedAt", { type: "DateTime", nullable: true }),
+    reviewNotes: t.exposeString("reviewNotes", { nullable: true }),
+    categories: t.field({
+      type: [CategoryNode],
+      select: { categories: { select: { category: true } } },
+      resolve: (rev) => rev.categories.map((c) => c.category),
+    }),
+  }),
+});
+
+export const CategoryNode = builder.prismaObject("Category", {
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    slug: t.exposeString("slug"),
+    name: t.exposeString("name"),
+  }),
+});
+
+builder.queryFields((t) => ({
+  listings: t.prismaConnection({
+    type: "Listing",
+    cursor: "id",
+    description: "Listings on a marketplace's storefront: live or at risk (R-LIST-6). FedRAMP needs clearance.",
+    args: { marketplace: t.arg({ type: MarketplaceEnum, required: false, defaultValue: "COMMERCIAL" }) },
+    resolve: (query, _root, args, ctx) =>
+      ctx.prisma.listing.findMany({
+        ...query,
+        where: { AND: [storefrontListingWhere(ctx.viewer), { marketplace: args.marketplace ?? "COMMERCIAL" }] },
+        orderBy: { id: "asc" },
+      }),
+  }),
+  myListings: t.prismaConnection({
+    type: "Listing",
+    cursor: "id",
+    authScopes: { authenticated: true },
+    description: "Every listing the viewer may manage or review, in any state.",
+    resolve: (query, _root, _args, ctx) =>
+      ctx.prisma.listing.findMany({
+        ...query,
+        where: ctx.viewer.kind === "partner"
+          ? { AND: [listingWhere(ctx.viewer), { partnerId: ctx.viewer.partnerId }] }
+          : listingWhere(ctx.viewer),
+        orderBy: { id: "asc" },
+      }),
+  }),
+  categories: t.prismaField({
+    type: ["Category"],
+    description: "The program's category list (R-LIST-3).",
+    resolve: (query, _root, _args, ctx) => ctx.prisma.category.findMany({ ...query, orderBy: { name: "asc" } }),
+  }),
+}));

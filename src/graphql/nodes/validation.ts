@@ -1,0 +1,39 @@
+import { builder } from "../builder.js";
+import { uuidOrNil } from "../ids.js";
+import { ownPartnerId } from "../../program/visibility.js";
+import { MarketplaceEnum, ValidationCheckKindEnum, ValidationPurposeEnum, ValidationStatusEnum } from "../enums.js";
+
+export const AppValidationNode = builder.prismaNode("AppValidation", {
+  id: { field: "id" },
+  findUnique: (id, ctx) => {
+    const own = ownPartnerId(ctx.viewer);
+    return { id: uuidOrNil(id), AND: [own === undefined ? {} : { app: { partnerId: own } }] };
+  },
+  fields: (t) => ({
+    marketplace: t.expose("marketplace", { type: MarketplaceEnum }),
+    attempt: t.exposeInt("attempt"),
+    purpose: t.expose("purpose", { type: ValidationPurposeEnum }),
+    status: t.expose("status", { type: ValidationStatusEnum }),
+    requestedAt: t.expose("requestedAt", { type: "DateTime" }),
+    assignedAt: t.expose("assignedAt", { type: "DateTime", nullable: true }),
+    completedAt: t.expose("completedAt", { type: "DateTime", nullable: true }),
+    outcomeNotes: t.exposeString("outcomeNotes", { nullable: true }),
+    app: t.relation("app"),
+    integrationManager: t.relation("integrationManager", {
+      nullable: true,
+      description: "The integration manager leading this validation (R-APP-3).",
+    }),
+    testCustomer: t.relation("testCustomer", { nullable: true }),
+    checks: t.relation("checks", { query: { orderBy: { kind: "asc" } } }),
+  }),
+});
+
+export const ValidationCheckNode = builder.prismaObject("ValidationCheck", {
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    kind: t.expose("kind", { type: ValidationCheckKindEnum }),
+    passed: t.exposeBoolean("passed"),
+    notes: t.exposeString("notes"),
+    recordedAt: t.expose("recordedAt", { type: "DateTime" }),
+  }),
+});

@@ -1,0 +1,17 @@
+// Imports every type, query and mutation, and builds the schema.
+import { builder } from "./builder.js";
+import "./enums.js";
+import "./nodes/partner.js";
+import "./nodes/staff.js";
+import "./nodes/app.js";
+import "./nodes/validation.js";
+import "./nodes/listing.js";
+import "./nodes/policy.js";
+import "./nodes/agreement.js";
+import "./nodes/tier.js";
+import "./nodes/lead.js";
+import "./nodes/inquiry.js";
+import "./nodes/event.js";
+import "./nodes/viewer.js";
+
+export const schema = builder.toSchema({ sortSchema: true });

@@ -1,0 +1,43 @@
+// npm start: the partner program API. Fails fast with one clear line on bad configuration.
+import { ConfigError, loadConfig } from "./config.js";
+import { DatabaseUnavailableError } from "./db/database.js";
+import { createService } from "./server/app.js";
+
+const log = (line: string) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), msg: line })}\n`);
+
+function fail(message: string): never {
+  process.stderr.write(`error: ${message}\n`);
+  process.exit(1);
+}
+
+async function main() {
+  const config = loadConfig();
+  const service = await createService(config, { log, adminSocket: true });
+  let port: number;
+  try {
+    port = await service.http.listen(config.port, config.host);
+  } catch (err) {
+    await service.close(0).catch(() => {});
+    const e = err as NodeJS.ErrnoException;
+    fail(e.code === "EADDRINUSE" ? `port ${config.port} is already in use (set PORT)` : `cannot listen on port ${config.port}: ${e.message}`);
+  }
+  const where = config.databaseUrl ? "PostgreSQL" : `embedded PGlite in ${config.dataDir}`;
+  log(`partner program API on http://localhost:${port}/graphql (${where}; event bus: ${service.bus.kind})`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: shutting down`);
+    await service.close();
+    log("stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof DatabaseUnavailableError) fail(err.message);
+  fail(`start-up failed: ${(err as Error)?.message?.split("\n")[0] ?? String(err)}`);
+});

@@ -1,0 +1,77 @@
+// The program's use cases share this core: one transaction per change, the change's events
+// written in it, and a notice on the bus only after it committed.
+import type { PrismaClient } from "../generated/prisma/client.js";
+import { Prisma } from "../generated/prisma/client.js";
+import type { EventBus } from "../events/bus.js";
+import { appendEvent, type AppendedEvent, type NewEvent, type Tx } from "../events/log.js";
+import { Conflict } from "../graphql/errors.js";
+
+export interface Program {
+  readonly prisma: PrismaClient;
+  readonly bus: EventBus;
+  /** The program's notion of today (PROGRAM_TODAY, else the clock); rules never read the clock. */
+  today(): Date;
+  /**
+   * Runs `work` in one transaction. `record` appends an event in that transaction; nothing
+   * changes without its event and no event outlives a rolled-back change (R-EVT-1).
+   */
+  change<T>(work: (tx: Tx, record: (e: NewEvent) => Promise<AppendedEvent>) => Promise<T>): Promise<T>;
+}
+
+export interface ProgramOptions {
+  prisma: PrismaClient;
+  bus: EventBus;
+  programToday?: Date | undefined;
+}
+
+const SERIALIZATION_FAILURE = "40001";
+const DEADLOCK = "40P01";
+
+function isRetryable(err: unknown): boolean {
+  const text = String((err as { message?: string })?.message ?? "");
+  return text.includes(SERIALIZATION_FAILURE) || text.includes(DEADLOCK);
+}
+
+export function createProgram(opts: ProgramOptions): Program {
+  const { prisma, bus } = opts;
+  return {
+    prisma,
+    bus,
+    today: () => (opts.programToday ? new Date(opts.programToday) : new Date()),
+    async change(work) {
+      let last = -1n;
+      const run = () =>
+        prisma.$transaction(
+          async (tx) => {
+            last = -1n;
+            return work(tx, async (e) => {
+              const appended = await appendEvent(tx, e);
+              if (appended.position > last) last = appended.position;
+              return appended;
+            });
+          },
+          { maxWait: 10_000, timeout: 60_000 },
+        );
+      let result;
+      try {
+        result = await run();
+      } catch (err) {
+        if (!isRetryable(err)) throw translateDbError(err);
+        result = await run().catch((e: unknown) => {
+          throw translateDbError(e);
+        });
+      }
+      if (last >= 0n) bus.notifyCommitted(last);
+      return result;
+    },
+  };
+}
+
+/** Unique-constraint races become a typed conflict; everything else is rethrown unchanged. */
+export function translateDbError(err: unknown): unknown {
+  if (err instanceof Prisma.PrismaClientKnownRequestError && (err.code === "P2002" || err.code === "P2034")) {
+    return new Conflict("someone else made a conflicting change at the same time; re-read and try again");
+  }
+  if (isRetryable(err)) return new Conflict("a concurrent change won; re-read and try again");
+  return err;
+}

@@ -1,0 +1,64 @@
+// Builds the whole service from a Config: database (migrated), event bus, program, tokens, HTTP app.
+import { resolveAuthSecret, createTokenService, type TokenService } from "../auth/tokens.js";
+import type { Config } from "../config.js";
+import { openDatabase, type Database } from "../db/database.js";
+import { createEventBus, type EventBus } from "../events/bus.js";
+import { createProgram, type Program } from "../program/program.js";
+import { seedDemoData } from "../seed/demo.js";
+import { listenAdminSocket } from "./admin-socket.js";
+import { createHttpApp, type HttpApp } from "./http.js";
+import { createProgramYoga, type ProgramYoga } from "./yoga.js";
+
+export interface Service {
+  readonly db: Database;
+  readonly bus: EventBus;
+  readonly program: Program;
+  readonly tokens: TokenService;
+  readonly yoga: ProgramYoga;
+  readonly http: HttpApp;
+  close(graceMs?: number): Promise<void>;
+}
+
+export interface ServiceOptions {
+  /** An already opened database (tests); otherwise opened from the config. */
+  db?: Database;
+  log?: (line: string) => void;
+  /** Embedded mode: serve the CLIs on a UNIX socket in the data folder (npm start does). */
+  adminSocket?: boolean;
+}
+
+export async function createService(config: Config, opts: ServiceOptions = {}): Promise<Service> {
+  const log = opts.log ?? (() => {});
+  const db = opts.db ?? (await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.databaseUrl ? undefined : `${config.dataDir}/pglite`,
+  }));
+  try {
+    if (config.migrateOnStart) {
+      const applied = await db.migrate();
+      if (applied.length) log(`applied migrations: ${applied.join(", ")}`);
+    }
+    const bus = createEventBus(config.redisUrl);
+    const program = createProgram({ prisma: db.prisma, bus, programToday: config.programToday });
+    if (config.seedDemoData) {
+      const seeded = await seedDemoData(program);
+      if (seeded) log("loaded demo data");
+    }
+    const tokens = createTokenService(await resolveAuthSecret(config.authSecret, config.dataDir));
+    const yoga = createProgramYoga({ program, tokens, production: config.production });
+    const http = createHttpApp({ yoga, program, db, tokens });
+    const admin = opts.adminSocket && db.kind === "pglite" ? await listenAdminSocket(yoga, config.dataDir) : undefined;
+    return {
+      db, bus, program, tokens, yoga, http,
+      async close(graceMs = config.shutdownGraceMs) {
+        if (admin) await new Promise<void>((resolve) => admin.close(() => resolve()));
+        await http.close(graceMs);
+        await bus.close();
+        await db.close();
+      },
+    };
+  } catch (err) {
+    await db.close().catch(() => {});
+    throw err;
+  }
+}

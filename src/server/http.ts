@@ -1,0 +1,131 @@
+// One HTTP server: GraphQL + GraphiQL + SSE at /graphql, graphql-ws on the same path,
+// /health (alive) and /ready (database reachable, migrations applied, bus connected).
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { ExecutionArgs } from "graphql";
+import { useServer } from "graphql-ws/use/ws";
+import { WebSocketServer } from "ws";
+import { resolveViewer, UnauthenticatedError } from "../auth/viewer.js";
+import type { TokenService } from "../auth/tokens.js";
+import type { Database } from "../db/database.js";
+import type { Program } from "../program/program.js";
+import type { ProgramYoga } from "./yoga.js";
+
+/** graphql-ws clients reconnect on 1012 (service restart). */
+export const RESTART_CLOSE_CODE = 1012;
+
+export interface HttpApp {
+  readonly server: Server;
+  listen(port: number, host?: string): Promise<number>;
+  /** Stop accepting, let in-flight requests finish (bounded), close sockets with a reconnect code. */
+  close(graceMs: number): Promise<void>;
+}
+
+export function createHttpApp(opts: {
+  yoga: ProgramYoga;
+  program: Program;
+  db: Database;
+  tokens: TokenService;
+}): HttpApp {
+  const { yoga, program, db, tokens } = opts;
+  let shuttingDown = false;
+
+  async function readiness() {
+    const checks: Record<string, string> = {};
+    try {
+      await db.ping();
+      checks.database = "ok";
+      const pending = await db.pendingMigrations();
+      checks.migrations = pending.length ? `pending: ${pending.join(", ")}` : "ok";
+    } catch {
+      checks.database = "unreachable";
+    }
+    checks.eventBus = program.bus.healthy() ? "ok" : "disconnected";
+    if (shuttingDown) checks.server = "shutting down";
+    const ready = Object.values(checks).every((v) => v === "ok");
+    return { ready, checks };
+  }
+
+  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+    const url = req.url ?? "/";
+    if (url === "/health") {
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok" }));
+      return;
+    }
+    if (url === "/ready") {
+      const r = await readiness();
+      res.writeHead(r.ready ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify(r));
+      return;
+    }
+    if (shuttingDown) res.setHeader("connection", "close");
+    return yoga.handle(req, res);
+  });
+  server.keepAliveTimeout = 5000;
+
+  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: 1024 * 1024 });
+  useServer(
+    {
+      connectionInitWaitTimeout: 5000,
+      // The viewer is resolved once per connection from connectionParams.authorization.
+      onConnect: async (ctx) => {
+        const params = (ctx.connectionParams ?? {}) as Record<string, unknown>;
+        const header = typeof params.authorization === "string" ? params.authorization
+          : typeof params.Authorization === "string" ? params.Authorization : undefined;
+        try {
+          (ctx.extra as { viewer?: unknown }).viewer = await resolveViewer(header, tokens, program.prisma);
+          return true;
+        } catch (err) {
+          if (err instanceof UnauthenticatedError) return false;
+          throw err;
+        }
+      },
+      execute: (args: unknown) => (args as { rootValue: { execute(a: ExecutionArgs): unknown } }).rootValue.execute(args as ExecutionArgs) as never,
+      subscribe: (args: unknown) => (args as { rootValue: { subscribe(a: ExecutionArgs): unknown } }).rootValue.subscribe(args as ExecutionArgs) as never,
+      onSubscribe: async (ctx, _id, params) => {
+        const extra = ctx.extra as { request: IncomingMessage; viewer?: never };
+        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          ...ctx,
+          req: extra.request,
+          socket: (ctx.extra as { socket: unknown }).socket,
+          params,
+          viewer: extra.viewer,
+        });
+        const args = {
+          schema,
+          operationName: params.operationName,
+          document: parse(params.query),
+          variableValues: params.variables,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe },
+        };
+        const errors = validate(args.schema, args.document);
+        if (errors.length) return errors;
+        return args;
+      },
+    },
+    wss,
+  );
+
+  return {
+    server,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => {
+          server.off("error", reject);
+          resolve((server.address() as AddressInfo).port);
+        });
+      }),
+    async close(graceMs) {
+      shuttingDown = true;
+      for (const client of wss.clients) client.close(RESTART_CLOSE_CODE, "server restarting");
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+      await closed;
+      clearTimeout(timer);
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      for (const client of wss.clients) client.terminate();
+    },
+  };
+}

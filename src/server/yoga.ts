@@ -1,0 +1,46 @@
+// graphql-yoga over the schema: per-request viewer, masked errors, GraphiQL.
+import { randomUUID } from "node:crypto";
+import { createGraphQLError, createYoga, type YogaServerInstance } from "graphql-yoga";
+import { resolveViewer, UnauthenticatedError, type Viewer } from "../auth/viewer.js";
+import type { TokenService } from "../auth/tokens.js";
+import type { Context } from "../graphql/context.js";
+import { schema } from "../graphql/schema.js";
+import type { Program } from "../program/program.js";
+
+export interface ServerContext {
+  /** Set by the WebSocket server: the viewer resolved once from connectionParams. */
+  viewer?: Viewer;
+}
+
+export type ProgramYoga = YogaServerInstance<ServerContext, Context>;
+
+export function unauthenticated(message: string) {
+  return createGraphQLError(message, { extensions: { code: "UNAUTHENTICATED", http: { status: 401 } } });
+}
+
+export function createProgramYoga(opts: { program: Program; tokens: TokenService; production: boolean }): ProgramYoga {
+  const { program, tokens } = opts;
+  return createYoga<ServerContext, Context>({
+    schema,
+    graphqlEndpoint: "/graphql",
+    landingPage: false,
+    graphiql: {
+      title: "Partner program API",
+      subscriptionsProtocol: "WS",
+      defaultQuery: "# Paste a token into Headers as {\"Authorization\": \"Bearer …\"} (npm run token -- --role program-staff)\n{\n  viewer { role }\n  listings(first: 5) { edges { node { id content { name tagline } partner { name tier } } } }\n}\n",
+    },
+    maskedErrors: true,
+    context: async ({ request, viewer }): Promise<Context> => {
+      // Over WebSocket there is no fetch Request: the viewer was resolved at connection time.
+      const requestId = request?.headers.get("x-request-id")?.slice(0, 100) || randomUUID();
+      if (viewer) return { viewer, prisma: program.prisma, program, requestId };
+      try {
+        const resolved = await resolveViewer(request.headers.get("authorization"), tokens, program.prisma);
+        return { viewer: resolved, prisma: program.prisma, program, requestId };
+      } catch (err) {
+        if (err instanceof UnauthenticatedError) throw unauthenticated(err.message);
+        throw err;
+      }
+    },
+  });
+}
