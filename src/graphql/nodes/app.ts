@@ -8,6 +8,7 @@ const ownOf = (parent: { partnerId: string }) => ({ ownPartner: parent.partnerId
 
 export const AppNode = builder.prismaNode("App", {
   id: { field: "id" },
+  nullable: true,
   findUnique: (id, ctx) => ({ id: uuidOrNil(id), AND: [appWhere(ctx.viewer)] }),
   fields: (t) => ({
     name: t.exposeString("name"),

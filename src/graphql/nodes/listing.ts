@@ -5,6 +5,7 @@ import { ContactKindEnum, DelistReasonEnum, ListingStateEnum, MarketplaceEnum, R
 
 export const ListingNode = builder.prismaNode("Listing", {
   id: { field: "id" },
+  nullable: true,
   findUnique: (id, ctx) => ({ id: uuidOrNil(id), AND: [listingWhere(ctx.viewer)] }),
   fields: (t) => ({
     marketplace: t.expose("marketplace", { type: MarketplaceEnum }),

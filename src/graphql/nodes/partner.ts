@@ -8,6 +8,7 @@ const ownOf = (parent: { partnerId: string }) => ({ ownPartner: parent.partnerId
 
 export const PartnerNode = builder.prismaNode("Partner", {
   id: { field: "id" },
+  nullable: true,
   findUnique: (id, ctx) => ({ id: uuidOrNil(id), AND: [partnerWhere(ctx.viewer)] }),
   fields: (t) => ({
     name: t.exposeString("name"),
@@ -31,6 +32,7 @@ export const PartnerNode = builder.prismaNode("Partner", {
 
 export const PartnerMemberNode = builder.prismaNode("PartnerMember", {
   id: { field: "id" },
+  nullable: true,
   findUnique: (id, ctx) => ({ id: uuidOrNil(id), partner: partnerWhere(ctx.viewer) }),
   authScopes: (member) => ownOf(member),
   fields: (t) => ({

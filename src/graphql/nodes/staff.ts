@@ -4,6 +4,7 @@ import { StaffRoleEnum } from "../enums.js";
 
 export const StaffUserNode = builder.prismaNode("StaffUser", {
   id: { field: "id" },
+  nullable: true,
   findUnique: (id) => ({ id: uuidOrNil(id) }),
   description: "Program staff. Partners see the name of the integration manager leading their validation.",
   fields: (t) => ({

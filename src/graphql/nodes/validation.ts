@@ -5,6 +5,7 @@ import { MarketplaceEnum, ValidationCheckKindEnum, ValidationPurposeEnum, Valida
 
 export const AppValidationNode = builder.prismaNode("AppValidation", {
   id: { field: "id" },
+  nullable: true,
   findUnique: (id, ctx) => {
     const own = ownPartnerId(ctx.viewer);
     return { id: uuidOrNil(id), AND: [own === undefined ? {} : { app: { partnerId: own } }] };

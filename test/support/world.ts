@@ -1,0 +1,43 @@
+// Demo data plus tokens for each kind of viewer, for tests that read or act on it.
+import type { TestService } from "./harness.js";
+import { seedDemoData } from "../../src/seed/demo.js";
+
+export interface DemoWorld {
+  partners: Record<"brightbeam" | "cobalt" | "northwind" | "dormant", { id: string; adminToken: string; memberToken: string | null }>;
+  staffToken: string;
+  staffFedrampToken: string;
+  managerToken: string;
+  ids: { staffId: string; managerId: string };
+}
+
+export async function loadDemoWorld(t: TestService): Promise<DemoWorld> {
+  await seedDemoData(t.service.program);
+  const prisma = t.service.program.prisma;
+  const bySlug = async (slug: string) => {
+    const p = await prisma.partner.findUniqueOrThrow({ where: { slug }, include: { members: { orderBy: { joinedAt: "asc" } } } });
+    const admin = p.members.find((m) => m.role === "ADMIN")!;
+    const member = p.members.find((m) => m.role === "MEMBER");
+    return {
+      id: p.id,
+      adminToken: await t.token({ sub: admin.id, role: "partner-admin", partnerId: p.id }),
+      memberToken: member ? await t.token({ sub: member.id, role: "partner-member", partnerId: p.id }) : null,
+    };
+  };
+  const pat = await prisma.staffUser.findUniqueOrThrow({ where: { email: "pat@program.example" } });
+  const sam = await prisma.staffUser.findUniqueOrThrow({ where: { email: "sam@program.example" } });
+  const ivy = await prisma.staffUser.findUniqueOrThrow({ where: { email: "ivy@program.example" } });
+  return {
+    partners: {
+      brightbeam: await bySlug("brightbeam-labs"),
+      cobalt: await bySlug("cobalt-estimating"),
+      northwind: await bySlug("northwind-analytics"),
+      dormant: await bySlug("dormant-docs"),
+    },
+    staffToken: await t.token({ sub: sam.id, role: "program-staff" }),
+    staffFedrampToken: await t.token({ sub: pat.id, role: "program-staff" }),
+    managerToken: await t.token({ sub: ivy.id, role: "integration-manager" }),
+    ids: { staffId: sam.id, managerId: ivy.id },
+  };
+}
+
+export const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString("base64");
