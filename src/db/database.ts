@@ -107,19 +107,27 @@ async function openPostgres(databaseUrl: string, opts: OpenOptions): Promise<Dat
   }
   const adapter = new PrismaPg(pool);
   const prisma = createClient(adapter, opts);
-  const migrationAdapter = wholeScriptAdapter(adapter, pool);
   return {
     kind: "postgresql",
     prisma,
     adapter,
     migrate: async () => {
-      const lockClient = await pool.connect();
+      // Connections of their own, ended afterwards: the schema engine takes Prisma's session-level
+      // advisory lock and never releases it, so a connection it used must not go back to the shared
+      // pool (another instance's migration would wait on that lock until the connection idled out).
+      const migrationPool = new pg.Pool({ connectionString: databaseUrl, max: 4, connectionTimeoutMillis: 5000 });
+      migrationPool.on("error", () => {});
       try {
-        await lockClient.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
-        return await applyPendingMigrations(migrationAdapter);
+        const lockClient = await migrationPool.connect();
+        try {
+          await lockClient.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
+          return await applyPendingMigrations(wholeScriptAdapter(new PrismaPg(migrationPool), migrationPool));
+        } finally {
+          await lockClient.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK]).catch(() => {});
+          lockClient.release();
+        }
       } finally {
-        await lockClient.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK]).catch(() => {});
-        lockClient.release();
+        await migrationPool.end().catch(() => {});
       }
     },
     pendingMigrations: async () => pendingMigrationNames(await appliedMigrationNames(prisma)),
