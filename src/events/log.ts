@@ -31,12 +31,13 @@ export interface NewEvent {
   readonly subjectType: string;
   readonly subjectId: string;
   readonly partnerId?: string | null;
+  readonly appId?: string | null;
   readonly listingId?: string | null;
   readonly marketplace?: Marketplace | null;
   /** The change alters what the public marketplace shows (R-LIST-6). */
   readonly publicChange?: boolean;
-  readonly before?: Record<string, unknown> | null;
-  readonly after?: Record<string, unknown> | null;
+  readonly before?: object | null;
+  readonly after?: object | null;
   readonly reason?: string | null;
   readonly requestId?: string | null;
 }
@@ -65,7 +66,8 @@ export async function appendEvent(tx: Tx, e: NewEvent): Promise<AppendedEvent> {
       subjectType: e.subjectType,
       subjectId: e.subjectId,
       partnerId: e.partnerId ?? null,
-      listingId: e.listingId ?? null,
+      appId: e.appId ?? (e.subjectType === "App" ? e.subjectId : null),
+      listingId: e.listingId ?? (e.subjectType === "Listing" ? e.subjectId : null),
       marketplace: e.marketplace ?? null,
       publicChange: e.publicChange ?? false,
       before: e.before ? jsonSafe(e.before) : undefined,

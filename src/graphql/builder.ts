@@ -8,6 +8,7 @@ import { BigIntResolver, DateResolver, DateTimeResolver, JSONResolver } from "gr
 import type PrismaTypes from "../generated/pothos-types.js";
 import { getDatamodel } from "../generated/pothos-types.js";
 import type { Context } from "./context.js";
+import { Conflict, Forbidden, InvalidInput, NotFound, RuleViolation } from "./errors.js";
 
 export interface AuthScopes {
   /** Anyone, including unauthenticated visitors. */
@@ -55,7 +56,8 @@ export const builder = new SchemaBuilder<{
       };
     },
   },
-  errors: { defaultTypes: [] },
+  // Mutations return typed errors (a union per field); anything else is an unexpected, masked error.
+  errors: { defaultTypes: [RuleViolation, NotFound, Forbidden, InvalidInput, Conflict] },
   prisma: {
     client: (ctx) => ctx.prisma,
     dmmf: getDatamodel(),
@@ -76,4 +78,5 @@ builder.addScalarType("BigInt", BigIntResolver);
 builder.addScalarType("JSON", JSONResolver);
 
 builder.queryType({});
+builder.mutationType({});
 

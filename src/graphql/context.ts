@@ -1,6 +1,7 @@
 // The small, read-only context every resolver gets: who is asking, the database, the program.
 import type { Viewer } from "../auth/viewer.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
+import type { TokenService } from "../auth/tokens.js";
 import type { Program } from "../program/program.js";
 
 export interface Context {
@@ -8,4 +9,5 @@ export interface Context {
   readonly prisma: PrismaClient;
   readonly program: Program;
   readonly requestId: string;
+  readonly tokens: TokenService;
 }

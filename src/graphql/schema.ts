@@ -13,5 +13,12 @@ import "./nodes/lead.js";
 import "./nodes/inquiry.js";
 import "./nodes/event.js";
 import "./nodes/viewer.js";
+import "./error-types.js";
+import "./mutations/partners.js";
+import "./mutations/apps.js";
+import "./mutations/validations.js";
+import "./mutations/listings.js";
+import "./mutations/leads.js";
+import "./mutations/inquiries.js";
 
 export const schema = builder.toSchema({ sortSchema: true });

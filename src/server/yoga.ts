@@ -33,10 +33,10 @@ export function createProgramYoga(opts: { program: Program; tokens: TokenService
     context: async ({ request, viewer }): Promise<Context> => {
       // Over WebSocket there is no fetch Request: the viewer was resolved at connection time.
       const requestId = request?.headers.get("x-request-id")?.slice(0, 100) || randomUUID();
-      if (viewer) return { viewer, prisma: program.prisma, program, requestId };
+      if (viewer) return { viewer, prisma: program.prisma, program, requestId, tokens };
       try {
         const resolved = await resolveViewer(request.headers.get("authorization"), tokens, program.prisma);
-        return { viewer: resolved, prisma: program.prisma, program, requestId };
+        return { viewer: resolved, prisma: program.prisma, program, requestId, tokens };
       } catch (err) {
         if (err instanceof UnauthenticatedError) throw unauthenticated(err.message);
         throw err;

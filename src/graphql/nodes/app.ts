@@ -26,6 +26,12 @@ export const AppNode = builder.prismaNode("App", {
       authScopes: ownOf,
       query: { orderBy: [{ marketplace: "asc" }, { attempt: "desc" }] },
     }),
+    events: t.relatedConnection("events", {
+      cursor: "position",
+      authScopes: ownOf,
+      description: "This app's history (validations, test customers, listings), newest first.",
+      query: { orderBy: { position: "desc" } },
+    }),
     usage: t.relation("usage", {
       authScopes: ownOf,
       args: { months: t.arg.int({ required: false, defaultValue: 24 }) },

@@ -18,3 +18,23 @@ export const EventNode = builder.prismaObject("Event", {
     reason: t.exposeString("reason", { nullable: true }),
   }),
 });
+
+builder.queryFields((t) => ({
+  events: t.prismaConnection({
+    type: "Event",
+    cursor: "position",
+    description: "Program history, newest first: staff read everything, a partner its own events only.",
+    authScopes: { authenticated: true },
+    args: { type: t.arg.string({ required: false, description: "Only events of this type, e.g. listing.live." }) },
+    resolve: (query, _root, args, ctx) =>
+      ctx.prisma.event.findMany({
+        ...query,
+        where: {
+          ...(ctx.viewer.kind === "partner" ? { partnerId: ctx.viewer.partnerId } : {}),
+          ...(ctx.viewer.kind === "staff" && !ctx.viewer.fedrampCleared ? { OR: [{ marketplace: null }, { marketplace: "COMMERCIAL" }] } : {}),
+          ...(args.type ? { type: args.type } : {}),
+        },
+        orderBy: { position: "desc" },
+      }),
+  }),
+}));

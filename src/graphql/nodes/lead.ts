@@ -16,3 +16,22 @@ export const LeadNode = builder.prismaObject("Lead", {
     partner: t.relation("partner"),
   }),
 });
+
+builder.queryFields((t) => ({
+  leads: t.prismaConnection({
+    type: "Lead",
+    cursor: "id",
+    description: "Staff: every lead, for triage (newest first); a partner: its own.",
+    authScopes: { authenticated: true },
+    args: { status: t.arg({ type: LeadStatusEnum, required: false }) },
+    resolve: (query, _root, args, ctx) =>
+      ctx.prisma.lead.findMany({
+        ...query,
+        where: {
+          ...(ctx.viewer.kind === "partner" ? { partnerId: ctx.viewer.partnerId } : {}),
+          ...(args.status ? { status: args.status } : {}),
+        },
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      }),
+  }),
+}));

@@ -29,6 +29,12 @@ export const ListingNode = builder.prismaNode("Listing", {
       resolve: (listing, _args, ctx) =>
         canSeePartnerPrivate(ctx.viewer, listing.partnerId) ? (listing.revisions[0] ?? null) : null,
     }),
+    events: t.relatedConnection("events", {
+      cursor: "position",
+      authScopes: (listing) => ({ ownPartner: listing.partnerId }),
+      description: "This listing's history, newest first (R-USE-3).",
+      query: { orderBy: { position: "desc" } },
+    }),
     revisions: t.relation("revisions", {
       authScopes: (listing) => ({ ownPartner: listing.partnerId }),
       query: { orderBy: { number: "desc" } },

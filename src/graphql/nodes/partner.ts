@@ -1,7 +1,28 @@
 import { builder } from "../builder.js";
 import { uuidOrNil } from "../ids.js";
 import { partnerWhere } from "../../program/visibility.js";
-import { PartnerRoleEnum } from "../enums.js";
+import { AgreementKindEnum, PartnerRoleEnum } from "../enums.js";
+import { standingOf } from "../../program/facts.js";
+import type { AgreementStanding } from "../../domain/partners.js";
+
+const AgreementDocumentStandingType = builder.objectRef<AgreementStanding["documents"][number]>("AgreementDocumentStanding").implement({
+  fields: (t) => ({
+    kind: t.field({ type: AgreementKindEnum, resolve: (d) => d.kind }),
+    title: t.exposeString("title"),
+    currentVersion: t.exposeInt("currentVersion", { nullable: true }),
+    signedVersion: t.exposeInt("signedVersion", { nullable: true }),
+    signedAt: t.field({ type: "DateTime", nullable: true, resolve: (d) => d.signedAt }),
+    status: t.exposeString("status", { description: "CURRENT, OUTDATED (re-sign), MISSING or NOT_PUBLISHED." }),
+  }),
+});
+
+const AgreementStandingType = builder.objectRef<AgreementStanding>("AgreementStanding").implement({
+  fields: (t) => ({
+    inProgram: t.exposeBoolean("inProgram"),
+    needsResign: t.exposeBoolean("needsResign"),
+    documents: t.field({ type: [AgreementDocumentStandingType], resolve: (s) => [...s.documents] }),
+  }),
+});
 
 const own = (parent: { id: string }) => ({ ownPartner: parent.id });
 const ownOf = (parent: { partnerId: string }) => ({ ownPartner: parent.partnerId });
@@ -27,6 +48,18 @@ export const PartnerNode = builder.prismaNode("Partner", {
     inquiries: t.relatedConnection("inquiries", { cursor: "id", authScopes: own, query: { orderBy: { createdAt: "desc" } } }),
     assessments: t.relation("assessments", { authScopes: own, query: { orderBy: [{ year: "desc" }, { assessedAt: "desc" }] } }),
     premierInvitations: t.relation("invitations", { authScopes: own, query: { orderBy: { invitedAt: "desc" } } }),
+    agreementStanding: t.field({
+      type: AgreementStandingType,
+      authScopes: own,
+      description: "Whether the partner is in the program (R-PART-2) or must re-sign a newer version (R-PART-5).",
+      resolve: (p, _args, ctx) => standingOf(ctx.prisma, p.id),
+    }),
+    events: t.relatedConnection("events", {
+      cursor: "position",
+      authScopes: own,
+      description: "Everything that happened to this partner, newest first.",
+      query: { orderBy: { position: "desc" } },
+    }),
   }),
 });
 

@@ -38,3 +38,25 @@ export const ValidationCheckNode = builder.prismaObject("ValidationCheck", {
     recordedAt: t.expose("recordedAt", { type: "DateTime" }),
   }),
 });
+
+builder.queryFields((t) => ({
+  validations: t.prismaConnection({
+    type: "AppValidation",
+    cursor: "id",
+    description: "Staff: the validation queue (open ones first); a partner: its own apps' validations.",
+    authScopes: { authenticated: true },
+    args: { status: t.arg({ type: ValidationStatusEnum, required: false }) },
+    resolve: (query, _root, args, ctx) => {
+      const own = ownPartnerId(ctx.viewer);
+      return ctx.prisma.appValidation.findMany({
+        ...query,
+        where: {
+          ...(own === undefined ? {} : { app: { partnerId: own } }),
+          ...(ctx.viewer.fedrampCleared ? {} : { marketplace: "COMMERCIAL" as const }),
+          ...(args.status ? { status: args.status } : {}),
+        },
+        orderBy: [{ requestedAt: "desc" }, { id: "desc" }],
+      });
+    },
+  }),
+}));

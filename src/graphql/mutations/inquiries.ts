@@ -1,0 +1,34 @@
+import { builder } from "../builder.js";
+import { uuidOrNil } from "../ids.js";
+import { InquiryNode } from "../nodes/inquiry.js";
+import { ListingNode } from "../nodes/listing.js";
+import { answerInquiry, sendInquiry } from "../../program/inquiries.js";
+
+builder.mutationFields((t) => ({
+  sendInquiry: t.field({
+    type: "Boolean",
+    description: "Anyone writes to a partner through a live listing's contact form (R-INQ-1).",
+    errors: {},
+    args: {
+      listingId: t.arg.globalID({ required: true, for: ListingNode }),
+      senderName: t.arg.string({ required: true }),
+      senderEmail: t.arg.string({ required: true }),
+      senderCompany: t.arg.string({ required: false }),
+      message: t.arg.string({ required: true }),
+    },
+    resolve: async (_root, args, ctx) => {
+      await sendInquiry(ctx.program, ctx.viewer, { ...args, listingId: uuidOrNil(args.listingId.id) });
+      return true;
+    },
+  }),
+  answerInquiry: t.prismaField({
+    type: InquiryNode,
+    description: "The partner answers an inquiry once; the response time counts toward customer centricity.",
+    errors: {},
+    args: { inquiryId: t.arg.id({ required: true }), response: t.arg.string({ required: true }) },
+    resolve: async (query, _root, args, ctx) => {
+      const i = await answerInquiry(ctx.program, ctx.viewer, { inquiryId: uuidOrNil(String(args.inquiryId)), response: args.response });
+      return ctx.prisma.inquiry.findUniqueOrThrow({ ...query, where: { id: i.id } });
+    },
+  }),
+}));

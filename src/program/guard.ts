@@ -1,0 +1,45 @@
+// Who may act on what. Another partner's object is reported as not found, so nothing leaks.
+import type { Viewer } from "../auth/viewer.js";
+import type { Decision } from "../domain/decision.js";
+import { Forbidden, InvalidInput, NotFound, RuleViolation } from "../graphql/errors.js";
+import type { FieldDecision } from "../domain/listings.js";
+
+export type PartnerViewer = Extract<Viewer, { kind: "partner" }>;
+export type StaffViewer = Extract<Viewer, { kind: "staff" }>;
+
+/** The viewer acts for this partner (staff are not partners: they get their own mutations). */
+export function requirePartnerOf(viewer: Viewer, partnerId: string, what: string): PartnerViewer {
+  if (viewer.kind === "partner" && viewer.partnerId === partnerId) return viewer;
+  if (viewer.kind === "staff") throw new Forbidden(`only members of the partner can do this to its ${what}`);
+  throw new NotFound(what);
+}
+
+export function requirePartnerAdmin(viewer: Viewer, partnerId: string, what: string): PartnerViewer {
+  const v = requirePartnerOf(viewer, partnerId, what);
+  if (v.role !== "ADMIN") throw new Forbidden("only a partner admin can do this");
+  return v;
+}
+
+export function requireStaff(viewer: Viewer, roles: ("PROGRAM_STAFF" | "INTEGRATION_MANAGER")[] = ["PROGRAM_STAFF"]): StaffViewer {
+  if (viewer.kind === "staff" && roles.includes(viewer.role)) return viewer;
+  throw new Forbidden(`only ${roles.map((r) => r.toLowerCase().replace("_", " ")).join(" or ")} can do this`);
+}
+
+/** Staff, or a member of the partner. */
+export function requireStaffOrPartnerOf(viewer: Viewer, partnerId: string, what: string): Viewer {
+  if (viewer.kind === "staff") return viewer;
+  return requirePartnerOf(viewer, partnerId, what);
+}
+
+/** Unwraps a rule decision or throws the typed refusal (which rolls the transaction back). */
+export function decide<T>(d: Decision<T> | FieldDecision<T>): T {
+  if (d.ok) return d.value;
+  const fieldErrors = "fieldErrors" in d.refusal ? d.refusal.fieldErrors : undefined;
+  if (fieldErrors && fieldErrors.length) throw new InvalidInput(fieldErrors, d.refusal.rule);
+  throw new RuleViolation(d.refusal);
+}
+
+export function found<T>(value: T | null | undefined, what: string): T {
+  if (value === null || value === undefined) throw new NotFound(what);
+  return value;
+}

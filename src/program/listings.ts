@@ -1,0 +1,257 @@
+// Listings on the two marketplaces: content through revisions, review, going live, delisting
+// (R-LIST-1..6, R-PART-5, R-USE-4).
+import type { Viewer } from "../auth/viewer.js";
+import {
+  allowedNextStates, canCreateListing, canSubmitRevision, isPublicChange, isShownState, placeEdit, reviewRevision, transition,
+  validateListingContent, type ListingContent, type ListingContentInput, type ListingState, type Marketplace,
+} from "../domain/listings.js";
+import { actorOf, type AppendedEvent, type NewEvent, type Tx } from "../events/log.js";
+import { Conflict, Forbidden, RuleViolation } from "../graphql/errors.js";
+import { partnerApps, partnerValidations, standingOf } from "./facts.js";
+import { decide, found, requirePartnerOf, requireStaff, requireStaffOrPartnerOf } from "./guard.js";
+import type { Program } from "./program.js";
+
+type Record = (e: NewEvent) => Promise<AppendedEvent>;
+
+/** Content as the API takes it: categories by slug. */
+export type ListingContentArgs = Omit<ListingContentInput, "categoryIds"> & { categories: readonly string[] };
+
+function requireClearanceFor(viewer: Viewer, marketplace: Marketplace) {
+  if (marketplace === "FEDRAMP" && !viewer.fedrampCleared) throw new Forbidden("the FedRAMP marketplace needs FedRAMP clearance");
+}
+
+/** R-LIST-6: what the storefront shows changed (appearing, disappearing, new content, at-risk badge). */
+export function storefrontChanged(before: ListingState | null, after: ListingState, liveContentChanged = false): boolean {
+  return isPublicChange(before, after, { liveContentChanged }) || (before !== null && before !== after && isShownState(before) && isShownState(after));
+}
+
+async function checkContent(tx: Tx, content: ListingContentArgs): Promise<{ checked: ListingContent; categoryIds: string[] }> {
+  const categories = await tx.category.findMany({ select: { id: true, slug: true } });
+  const checked = decide(validateListingContent({ ...content, categoryIds: content.categories }, categories.map((c) => c.slug)));
+  const idOf = new Map(categories.map((c) => [c.slug, c.id]));
+  return { checked, categoryIds: checked.categoryIds.map((slug) => idOf.get(slug)!) };
+}
+
+function revisionData(c: ListingContent) {
+  return {
+    name: c.name, tagline: c.tagline, summary: c.summary, howItWorks: c.howItWorks, features: [...c.features],
+    contactKind: c.contactKind, contactEmail: c.contactEmail, learnMoreUrl: c.learnMoreUrl, websiteUrl: c.websiteUrl,
+    screenshots: [...c.screenshots], videoUrl: c.videoUrl,
+  };
+}
+
+async function loadListing(tx: Tx, listingId: string) {
+  return found(
+    await tx.listing.findUnique({
+      where: { id: listingId },
+      include: { app: true, revisions: { select: { id: true, number: true, status: true }, orderBy: { number: "asc" } } },
+    }),
+    "listing",
+  );
+}
+
+type LoadedListing = Awaited<ReturnType<typeof loadListing>>;
+
+/** Optimistic concurrency: a transition applies only to the version read; else a typed conflict. */
+async function bumpListing(tx: Tx, l: { id: string; version: number }, data: Parameters<Tx["listing"]["update"]>[0]["data"]) {
+  const { count } = await tx.listing.updateMany({ where: { id: l.id, version: l.version }, data: { ...data, version: { increment: 1 } } as never });
+  if (count !== 1) throw new Conflict("the listing was changed by someone else at the same time; re-read it and try again");
+}
+
+function listingEvent(l: LoadedListing, type: string, viewer: Viewer, extra: Partial<NewEvent>): NewEvent {
+  return {
+    type, actor: actorOf(viewer), subjectType: "Listing", subjectId: l.id, partnerId: l.partnerId, appId: l.appId, listingId: l.id,
+    marketplace: l.marketplace, ...extra,
+  };
+}
+
+export async function createListing(program: Program, viewer: Viewer, input: { appId: string; marketplace: Marketplace; content: ListingContentArgs }) {
+  return program.change(async (tx, record) => {
+    const app = found(await tx.app.findUnique({ where: { id: input.appId } }), "app");
+    const member = requirePartnerOf(viewer, app.partnerId, "app");
+    requireClearanceFor(viewer, input.marketplace);
+    const existing = await tx.listing.findMany({ where: { appId: app.id }, select: { appId: true, marketplace: true } });
+    decide(canCreateListing(app, input.marketplace, existing));
+    const { checked, categoryIds } = await checkContent(tx, input.content);
+    const listing = await tx.listing.create({ data: { appId: app.id, partnerId: app.partnerId, marketplace: input.marketplace } });
+    await tx.listingRevision.create({
+      data: { listingId: listing.id, number: 1, openSlot: "open", createdById: member.memberId, ...revisionData(checked),
+        categories: { create: categoryIds.map((categoryId) => ({ categoryId })) } },
+    });
+    await record({
+      type: "listing.created", actor: actorOf(viewer), subjectType: "Listing", subjectId: listing.id, partnerId: app.partnerId, appId: app.id,
+      listingId: listing.id, marketplace: input.marketplace, after: { state: "DRAFT", app: app.name, name: checked.name },
+    });
+    return listing;
+  });
+}
+
+/** R-LIST-5: edits go to a draft revision; a live listing stays live meanwhile. */
+export async function editListing(program: Program, viewer: Viewer, input: { listingId: string; content: ListingContentArgs }) {
+  return program.change(async (tx, record) => {
+    const l = await loadListing(tx, input.listingId);
+    const member = requirePartnerOf(viewer, l.partnerId, "listing");
+    requireClearanceFor(viewer, l.marketplace);
+    const place = decide(placeEdit({ state: l.state, liveRevisionId: l.liveRevisionId, revisions: l.revisions }));
+    const { checked, categoryIds } = await checkContent(tx, input.content);
+    await bumpListing(tx, l, {});
+    let revisionId: string;
+    if (place.kind === "UPDATE_DRAFT") {
+      revisionId = place.revisionId;
+      await tx.listingRevisionCategory.deleteMany({ where: { revisionId } });
+      await tx.listingRevision.update({
+        where: { id: revisionId },
+        data: { ...revisionData(checked), categories: { create: categoryIds.map((categoryId) => ({ categoryId })) } },
+      });
+    } else {
+      const rev = await tx.listingRevision.create({
+        data: { listingId: l.id, number: place.number, openSlot: "open", createdById: member.memberId, ...revisionData(checked),
+          categories: { create: categoryIds.map((categoryId) => ({ categoryId })) } },
+      });
+      revisionId = rev.id;
+    }
+    await record(listingEvent(l, "listing.revision-drafted", viewer, {
+      after: { revision: place.number, name: checked.name, liveRevisionStays: place.liveRevisionStays },
+    }));
+    return tx.listingRevision.findUniqueOrThrow({ where: { id: revisionId } });
+  });
+}
+
+/** The partner submits the draft revision for review (a new listing goes DRAFT → IN_REVIEW). */
+export async function submitListing(program: Program, viewer: Viewer, input: { listingId: string }) {
+  return program.change(async (tx, record) => {
+    const l = await loadListing(tx, input.listingId);
+    requirePartnerOf(viewer, l.partnerId, "listing");
+    requireClearanceFor(viewer, l.marketplace);
+    const draft = l.revisions.find((r) => r.status === "DRAFT");
+    if (!draft) {
+      throw new RuleViolation({
+        rule: l.state === "DELISTED" ? "R-LIST-4" : "R-LIST-5",
+        message: `There is no draft revision of this ${l.state} listing to submit.`,
+        missing: ["a draft revision (edit the listing first)"],
+        toSatisfy: l.state === "DELISTED" ? "Re-apply through a new App Validation (R-USE-4)." : "Edit the listing to create a draft revision, then submit it.",
+        currentState: l.state,
+        allowed: allowedNextStates(l.state),
+      });
+    }
+    const sub = decide(canSubmitRevision({ state: l.state, liveRevisionId: l.liveRevisionId, revisions: l.revisions }, draft.id));
+    await bumpListing(tx, l, sub.nextListingState !== l.state ? { state: sub.nextListingState, stateChangedAt: new Date() } : {});
+    await tx.listingRevision.update({ where: { id: draft.id }, data: { status: "IN_REVIEW", submittedAt: new Date() } });
+    await record(listingEvent(l, sub.listingAction ? "listing.submitted" : "listing.revision-submitted", viewer, {
+      before: { state: l.state }, after: { state: sub.nextListingState, revision: draft.number },
+    }));
+    return tx.listing.findUniqueOrThrow({ where: { id: l.id } });
+  });
+}
+
+/** Staff approve (R-LIST-2 must hold for a listing in review) or reject with reasons. */
+export async function reviewListing(
+  program: Program,
+  viewer: Viewer,
+  input: { listingId: string; approve: boolean; notes?: string | null },
+) {
+  const staff = requireStaff(viewer);
+  const notes = input.notes?.trim() || null;
+  return program.change(async (tx, record) => {
+    const l = await loadListing(tx, input.listingId);
+    requireClearanceFor(viewer, l.marketplace);
+    const pending = l.revisions.find((r) => r.status === "IN_REVIEW");
+    if (!pending) {
+      throw new RuleViolation({
+        rule: "R-LIST-4",
+        message: `Nothing of this ${l.state} listing is in review.`,
+        missing: ["a revision submitted for review"],
+        toSatisfy: "Wait until the partner submits the listing or a revision for review.",
+        currentState: l.state,
+        allowed: l.state === "IN_REVIEW" ? ["LIVE", "DRAFT"] : [],
+      });
+    }
+    if (!input.approve && !notes) {
+      throw new RuleViolation({
+        rule: "R-LIST-4", message: "A rejection must give the partner its reasons.", missing: ["notes with the reasons"],
+        toSatisfy: "Reject again with notes that say what to change.",
+      });
+    }
+    const facts = { state: l.state, liveRevisionId: l.liveRevisionId, revisions: l.revisions };
+    const goLive = input.approve && l.state === "IN_REVIEW"
+      ? {
+          listing: { appId: l.appId, marketplace: l.marketplace, firstLiveAt: l.firstLiveAt },
+          agreements: await standingOf(tx, l.partnerId),
+          partnerApps: await partnerApps(tx, l.partnerId),
+          validations: await partnerValidations(tx, l.partnerId),
+        }
+      : undefined;
+    const review = decide(reviewRevision(facts, pending.id, input.approve ? { verdict: "approve", goLive } : { verdict: "reject" }));
+    const now = new Date();
+    await bumpListing(tx, l, {
+      ...(review.nextListingState !== l.state ? { state: review.nextListingState, stateChangedAt: now } : {}),
+      ...(review.liveRevisionId !== l.liveRevisionId ? { liveRevisionId: review.liveRevisionId } : {}),
+      ...(review.nextListingState === "LIVE" && !l.firstLiveAt ? { firstLiveAt: now } : {}),
+    });
+    if (review.supersededRevisionId) {
+      await tx.listingRevision.update({ where: { id: review.supersededRevisionId }, data: { status: "SUPERSEDED" } });
+    }
+    await tx.listingRevision.update({
+      where: { id: pending.id },
+      data: { status: review.revisionStatus, openSlot: null, reviewedAt: now, reviewedById: staff.system ? null : staff.staffId, reviewNotes: notes },
+    });
+    if (review.nextListingState === "LIVE" && !l.app.launchedAt) {
+      await tx.app.update({ where: { id: l.appId }, data: { launchedAt: now } });
+    }
+    const type = !input.approve
+      ? (review.listingAction ? "listing.rejected" : "listing.revision-rejected")
+      : (review.listingAction ? "listing.live" : "listing.revised");
+    await record(listingEvent(l, type, viewer, {
+      publicChange: storefrontChanged(l.state, review.nextListingState, input.approve && review.liveRevisionId !== l.liveRevisionId),
+      before: { state: l.state, liveRevision: l.liveRevisionId },
+      after: { state: review.nextListingState, revision: pending.number, revisionStatus: review.revisionStatus },
+      reason: notes,
+    }));
+    return tx.listing.findUniqueOrThrow({ where: { id: l.id } });
+  });
+}
+
+/** Staff or the partner take a listing off the marketplace, with a reason (R-LIST-4). */
+export async function delistListing(program: Program, viewer: Viewer, input: { listingId: string; note: string }) {
+  return program.change(async (tx, record) => {
+    const l = await loadListing(tx, input.listingId);
+    requireStaffOrPartnerOf(viewer, l.partnerId, "listing");
+    requireClearanceFor(viewer, l.marketplace);
+    if (viewer.kind === "staff") requireStaff(viewer);
+    const by = viewer.kind === "staff" ? "STAFF" : "PARTNER";
+    const reason = by === "STAFF" ? "STAFF_DECISION" : "PARTNER_REQUEST";
+    const next = decide(transition(l.state, "delist", { delist: { reason, by, note: input.note } }));
+    await bumpListing(tx, l, { state: next, stateChangedAt: new Date(), delistReason: reason, delistNote: input.note.trim(), atRiskSince: null, atRiskDeadline: null });
+    await record(listingEvent(l, "listing.delisted", viewer, {
+      publicChange: storefrontChanged(l.state, next), before: { state: l.state }, after: { state: next, reason }, reason: input.note.trim(),
+    }));
+    return tx.listing.findUniqueOrThrow({ where: { id: l.id } });
+  });
+}
+
+/**
+ * R-USE-4: a passed re-application validation returns the low-usage-delisted listing to review,
+ * with its last live content as the revision to review.
+ */
+export async function returnToReviewAfterReapplication(tx: Tx, record: Record, viewer: Viewer, appId: string, marketplace: Marketplace) {
+  const listing = await tx.listing.findUnique({ where: { appId_marketplace: { appId, marketplace } } });
+  if (!listing || listing.state !== "DELISTED" || listing.delistReason !== "LOW_USAGE") return;
+  const l = await loadListing(tx, listing.id);
+  const next = decide(transition(l.state, "reapply", { viaReapplication: true }));
+  let draft = l.revisions.find((r) => r.status === "DRAFT" || r.status === "IN_REVIEW");
+  if (!draft && l.liveRevisionId) {
+    const live = await tx.listingRevision.findUniqueOrThrow({ where: { id: l.liveRevisionId }, include: { categories: true } });
+    const { id: _id, number: _n, status: _s, openSlot: _o, createdAt: _c, submittedAt: _sa, reviewedAt: _ra, reviewedById: _rb, reviewNotes: _rn, categories, ...content } = live;
+    const created = await tx.listingRevision.create({
+      data: { ...content, number: Math.max(...l.revisions.map((r) => r.number)) + 1, openSlot: "open", status: "IN_REVIEW", submittedAt: new Date(),
+        categories: { create: categories.map((c) => ({ categoryId: c.categoryId })) } },
+    });
+    draft = { id: created.id, number: created.number, status: "IN_REVIEW" };
+  } else if (draft && draft.status === "DRAFT") {
+    await tx.listingRevision.update({ where: { id: draft.id }, data: { status: "IN_REVIEW", submittedAt: new Date() } });
+  }
+  await bumpListing(tx, l, { state: next, stateChangedAt: new Date(), delistReason: null, delistNote: null });
+  await record(listingEvent(l, "listing.reapplied", viewer, {
+    before: { state: l.state, reason: l.delistReason }, after: { state: next, revision: draft?.number ?? null },
+  }));
+}

@@ -1,0 +1,139 @@
+// App Validation: requested by the partner, led by an integration manager (R-APP-3..5, R-USE-4).
+import type { Viewer } from "../auth/viewer.js";
+import { assignIntegrationManager as assignRule, canRecordCheck, canRequestValidation, completeValidation as completeRule,
+  type ValidationCheckKind, type ValidationPurpose } from "../domain/apps.js";
+import type { Marketplace } from "../domain/listings.js";
+import { actorOf, type Tx } from "../events/log.js";
+import { Conflict, Forbidden, InvalidInput } from "../graphql/errors.js";
+import { standingOf, testCustomerFacts } from "./facts.js";
+import { decide, found, requirePartnerOf, requireStaff } from "./guard.js";
+import { returnToReviewAfterReapplication } from "./listings.js";
+import type { Program } from "./program.js";
+
+function requireClearanceFor(viewer: Viewer, marketplace: Marketplace) {
+  if (marketplace === "FEDRAMP" && !viewer.fedrampCleared) throw new Forbidden("the FedRAMP marketplace needs FedRAMP clearance");
+}
+
+export async function requestValidation(
+  program: Program,
+  viewer: Viewer,
+  input: { appId: string; marketplace: Marketplace; purpose?: ValidationPurpose | null; testCustomerId?: string | null },
+) {
+  const purpose = input.purpose ?? "INITIAL";
+  return program.change(async (tx, record) => {
+    const app = found(await tx.app.findUnique({ where: { id: input.appId } }), "app");
+    const partner = requirePartnerOf(viewer, app.partnerId, "app");
+    requireClearanceFor(viewer, input.marketplace);
+    const [agreements, testCustomers, validations] = await Promise.all([
+      standingOf(tx, app.partnerId),
+      testCustomerFacts(tx, app.id),
+      tx.appValidation.findMany({ where: { appId: app.id }, select: { id: true, appId: true, marketplace: true, attempt: true, purpose: true, status: true } }),
+    ]);
+    const request = decide(canRequestValidation({ app, marketplace: input.marketplace, purpose, agreements, testCustomers, validations }));
+    let testCustomerId: string | null = null;
+    if (purpose === "REAPPLICATION") {
+      // R-USE-4: the re-application shows one qualifying test customer's usage.
+      const chosen = input.testCustomerId
+        ? request.testCustomers.find((c) => c.id === input.testCustomerId)
+        : request.testCustomers[0];
+      if (!chosen?.id) throw new InvalidInput([{ field: "testCustomerId", message: "must be a test customer of this app that installed and used it" }], "R-USE-4");
+      testCustomerId = chosen.id;
+    }
+    const validation = await tx.appValidation.create({
+      data: { appId: app.id, marketplace: input.marketplace, attempt: request.attempt, purpose, openSlot: "open", requestedById: partner.memberId, testCustomerId },
+    });
+    await record({
+      type: "validation.requested", actor: actorOf(viewer), subjectType: "AppValidation", subjectId: validation.id, partnerId: app.partnerId, appId: app.id,
+      marketplace: input.marketplace, after: { app: app.name, attempt: request.attempt, purpose, status: "REQUESTED" },
+    });
+    return validation;
+  });
+}
+
+async function loadOpen(tx: Tx, validationId: string) {
+  return found(
+    await tx.appValidation.findUnique({ where: { id: validationId }, include: { app: true, checks: true } }),
+    "validation",
+  );
+}
+
+/** Optimistic concurrency: the change applies only to the version read, else someone else won. */
+async function bump(tx: Tx, id: string, version: number, data: Parameters<Tx["appValidation"]["update"]>[0]["data"]) {
+  const { count } = await tx.appValidation.updateMany({ where: { id, version }, data: { ...data, version: { increment: 1 } } as never });
+  if (count !== 1) throw new Conflict("the validation was changed by someone else at the same time; re-read it and try again");
+}
+
+export async function assignIntegrationManager(program: Program, viewer: Viewer, input: { validationId: string; managerId?: string | null }) {
+  const staff = requireStaff(viewer, ["PROGRAM_STAFF", "INTEGRATION_MANAGER"]);
+  const managerId = input.managerId ?? (staff.role === "INTEGRATION_MANAGER" ? staff.staffId : null);
+  if (!managerId) throw new InvalidInput([{ field: "managerId", message: "name the integration manager to lead the validation" }], "R-APP-3");
+  return program.change(async (tx, record) => {
+    const v = await loadOpen(tx, input.validationId);
+    requireClearanceFor(viewer, v.marketplace);
+    const manager = found(await tx.staffUser.findUnique({ where: { id: managerId } }), "integration manager");
+    const next = decide(assignRule({ status: v.status }, { id: manager.id, role: manager.role }));
+    await bump(tx, v.id, v.version, { status: next.status, integrationManagerId: manager.id, assignedAt: new Date() });
+    await record({
+      type: "validation.assigned", actor: actorOf(viewer), subjectType: "AppValidation", subjectId: v.id, partnerId: v.app.partnerId, appId: v.appId,
+      marketplace: v.marketplace, before: { status: v.status }, after: { status: next.status, integrationManager: manager.name },
+    });
+    return tx.appValidation.findUniqueOrThrow({ where: { id: v.id } });
+  });
+}
+
+export async function recordValidationCheck(
+  program: Program,
+  viewer: Viewer,
+  input: { validationId: string; kind: ValidationCheckKind; passed: boolean; notes: string },
+) {
+  const staff = requireStaff(viewer, ["INTEGRATION_MANAGER"]);
+  return program.change(async (tx, record) => {
+    const v = await loadOpen(tx, input.validationId);
+    const outcome = decide(canRecordCheck(
+      { validation: v, appKind: v.app.kind, checks: v.checks, actor: { id: staff.staffId, role: staff.role } },
+      { kind: input.kind, passed: input.passed, notes: input.notes },
+    ));
+    const previous = v.checks.find((c) => c.kind === input.kind);
+    await bump(tx, v.id, v.version, {});
+    const check = await tx.validationCheck.upsert({
+      where: { validationId_kind: { validationId: v.id, kind: input.kind } },
+      create: { validationId: v.id, kind: input.kind, passed: outcome.check.passed, notes: outcome.check.notes, recordedById: staff.staffId },
+      update: { passed: outcome.check.passed, notes: outcome.check.notes, recordedById: staff.staffId, recordedAt: new Date() },
+    });
+    await record({
+      type: "validation.check-recorded", actor: actorOf(viewer), subjectType: "AppValidation", subjectId: v.id, partnerId: v.app.partnerId, appId: v.appId,
+      marketplace: v.marketplace,
+      before: previous ? { kind: previous.kind, passed: previous.passed } : null,
+      after: { kind: check.kind, passed: check.passed, notes: check.notes },
+    });
+    return check;
+  });
+}
+
+export async function completeValidation(
+  program: Program,
+  viewer: Viewer,
+  input: { validationId: string; outcome: "PASSED" | "FAILED"; notes?: string | null },
+) {
+  const staff = requireStaff(viewer, ["INTEGRATION_MANAGER"]);
+  return program.change(async (tx, record) => {
+    const v = await loadOpen(tx, input.validationId);
+    const done = decide(completeRule(
+      { validation: v, appKind: v.app.kind, checks: v.checks, actor: { id: staff.staffId, role: staff.role } },
+      input.outcome,
+      input.notes,
+    ));
+    await bump(tx, v.id, v.version, { status: done.status, openSlot: null, completedAt: new Date(), outcomeNotes: done.outcomeNotes });
+    await record({
+      type: done.status === "PASSED" ? "validation.passed" : "validation.failed",
+      actor: actorOf(viewer), subjectType: "AppValidation", subjectId: v.id, partnerId: v.app.partnerId, appId: v.appId, marketplace: v.marketplace,
+      before: { status: v.status }, after: { status: done.status, app: v.app.name, attempt: v.attempt, purpose: v.purpose },
+      reason: done.outcomeNotes,
+    });
+    if (done.status === "PASSED" && v.purpose === "REAPPLICATION") {
+      await returnToReviewAfterReapplication(tx, record, viewer, v.appId, v.marketplace);
+    }
+    return tx.appValidation.findUniqueOrThrow({ where: { id: v.id } });
+  });
+}
+
