@@ -7,7 +7,7 @@ import { content, expectRefusal, mutate, ok } from "../support/mutate.js";
 let t: TestService;
 let w: DemoWorld;
 let fedManagerToken: string;
-const s: Record<string, string> = {};
+const s = {} as Record<"partner" | "admin" | "adminFed" | "appA" | "appB" | "listingA" | "fedListing", string>;
 
 beforeAll(async () => {
   t = await startTestService();
