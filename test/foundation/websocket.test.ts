@@ -1,0 +1,124 @@
+// graphql-ws on the real HTTP server (port 0) with the real graphql-ws client: the token travels
+// in connectionParams, a bad one closes the socket as Forbidden, and a graceful shutdown closes
+// open sockets with the "service restart" code clients reconnect on.
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { CloseCode, createClient, type Client } from "graphql-ws";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { loadConfig } from "../../src/config.js";
+import { seedDemoData } from "../../src/seed/demo.js";
+import { createService, type Service } from "../../src/server/app.js";
+import { RESTART_CLOSE_CODE } from "../../src/server/http.js";
+import { freshDatabase, type TestDatabase } from "../support/harness.js";
+
+let tdb: TestDatabase;
+let service: Service;
+let dataDir: string;
+let url: string;
+let staffToken: string;
+let partnerToken: string;
+const clients: Client[] = [];
+
+beforeAll(async () => {
+  tdb = await freshDatabase();
+  dataDir = await mkdtemp(path.join(os.tmpdir(), "pp-ws-"));
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    AUTH_SECRET: "websocket-test-secret-websocket-test-secret",
+    SEED_DEMO_DATA: "false",
+    MIGRATE_ON_START: "false",
+    ...(tdb.url ? { DATABASE_URL: tdb.url } : {}),
+    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+  });
+  service = await createService(config, { db: tdb.db });
+  await seedDemoData(service.program);
+  const prisma = service.program.prisma;
+  const sam = await prisma.staffUser.findUniqueOrThrow({ where: { email: "sam@program.example" } });
+  staffToken = await service.tokens.sign({ sub: sam.id, role: "program-staff" });
+  const admin = await prisma.partnerMember.findFirstOrThrow({ where: { role: "ADMIN", partner: { slug: "northwind-analytics" } } });
+  partnerToken = await service.tokens.sign({ sub: admin.id, role: "partner-admin", partnerId: admin.partnerId });
+  const port = await service.http.listen(0, "127.0.0.1");
+  url = `ws://127.0.0.1:${port}/graphql`;
+});
+
+afterAll(async () => {
+  for (const c of clients) await c.dispose();
+  await service?.close(0).catch(() => {});
+  await tdb?.drop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+/** No retries: a close must surface as the close event, not a reconnect. */
+function connect(token?: string, opts: { lazy?: boolean } = {}): Client {
+  const client = createClient({
+    url,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    lazy: opts.lazy ?? true,
+    // A non-lazy client reports its close here too (default: console.error); the tests read the close event.
+    onNonLazyError: () => {},
+    connectionParams: token === undefined ? undefined : { authorization: `Bearer ${token}` },
+  });
+  clients.push(client);
+  return client;
+}
+
+function query<T = any>(client: Client, q: string): Promise<{ data?: T; errors?: readonly { message: string }[] }> {
+  return new Promise((resolve, reject) => {
+    let result: { data?: T; errors?: readonly { message: string }[] } = {};
+    client.subscribe<T>({ query: q }, {
+      next: (r) => (result = r as typeof result),
+      error: reject,
+      complete: () => resolve(result),
+    });
+  });
+}
+
+const closeEvent = (client: Client) =>
+  new Promise<{ code: number; reason: string }>((resolve) => client.on("closed", (e) => resolve(e as { code: number; reason: string })));
+
+const viewerQuery = `{ viewer { role partner { name } staffUser { name } } }`;
+
+describe("graphql-ws on the real server", () => {
+  it("a query over the socket runs as the viewer named by connectionParams.authorization", async () => {
+    const staff = await query(connect(staffToken), viewerQuery);
+    expect(staff).toEqual({ data: { viewer: { role: "PROGRAM_STAFF", partner: null, staffUser: { name: "Sam Staff" } } } });
+    const partner = await query(connect(partnerToken), viewerQuery);
+    expect(partner.data?.viewer).toEqual({ role: "PARTNER_ADMIN", partner: { name: "Northwind Analytics" }, staffUser: null });
+    const anonymous = await query(connect(), viewerQuery);
+    expect(anonymous.data?.viewer.role).toBe("PUBLIC");
+  });
+
+  it("the public storefront works over the socket as over HTTP", async () => {
+    const r = await query(connect(), `{ listings(first: 5) { edges { node { content { name } } } } }`);
+    expect(r.data.listings.edges.map((e: any) => e.node.content.name).sort()).toEqual(["Northwind Insights", "Northwind Scheduler"]);
+  });
+
+  it("a bad token in connectionParams closes the connection with 4403 Forbidden", async () => {
+    for (const bad of ["not-a-jwt", staffToken.slice(0, -3) + "abc"]) {
+      const client = connect(bad);
+      const closed = closeEvent(client);
+      const failure = await query(client, viewerQuery).then(
+        () => { throw new Error("the query ran with a bad token"); },
+        (err: { code?: number }) => err,
+      );
+      expect(failure.code).toBe(CloseCode.Forbidden);
+      expect((await closed).code).toBe(4403);
+    }
+  });
+
+  it("graceful shutdown closes open sockets with 1012 (service restart)", async () => {
+    // Not lazy: the socket stays open between operations, as a subscriber's would.
+    const client = connect(staffToken, { lazy: false });
+    expect((await query(client, `{ viewer { role } }`)).data?.viewer.role).toBe("PROGRAM_STAFF");
+    const closed = closeEvent(client);
+    const t0 = Date.now();
+    await service.close(2000);
+    expect(Date.now() - t0).toBeLessThan(2500);
+    const event = await closed;
+    expect(event.code).toBe(RESTART_CLOSE_CODE);
+    expect(event.code).toBe(1012);
+  });
+});
