@@ -9,7 +9,7 @@ export const ERROR_FIELDS = `... on Error { __typename message }
 
 export interface Outcome<T = any> {
   data?: T;
-  error?: { __typename: string; message: string; rule?: string; missing?: string[]; toSatisfy?: string; currentState?: string | null; allowed?: string[] | null; problems?: { field: string; message: string }[] };
+  error?: { __typename: string; message: string; rule?: string; missing?: string[]; toSatisfy?: string; currentState?: string | null; allowed?: string[] | null; problems?: { field: string; message: string }[]; relatedRule?: string | null };
 }
 
 /** `field(args) { ... }` inside a mutation; `selection` picks fields of the success data. */
