@@ -19,6 +19,8 @@ export interface Config {
   /** The server's notion of today for program rules (demos, tests): PROGRAM_TODAY=2026-06-15. */
   readonly programToday: Date | undefined;
   readonly shutdownGraceMs: number;
+  /** How often each instance re-reads the event table even without a bus notice (lost Redis messages). */
+  readonly eventPollMs: number;
 }
 
 function parseBool(name: string, raw: string | undefined, fallback: boolean): boolean {
@@ -86,5 +88,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemoData: parseBool("SEED_DEMO_DATA", env.SEED_DEMO_DATA, databaseUrl === undefined),
     programToday: env.PROGRAM_TODAY ? parseDate("PROGRAM_TODAY", env.PROGRAM_TODAY) : undefined,
     shutdownGraceMs: Number(graceRaw),
+    eventPollMs: (() => {
+      const raw = env.EVENT_POLL_MS ?? "1000";
+      if (!/^\d+$/.test(raw) || Number(raw) < 50) throw new ConfigError(`EVENT_POLL_MS must be a number of milliseconds (at least 50), got "${raw}"`);
+      return Number(raw);
+    })(),
   };
 }

@@ -2,6 +2,7 @@
 import type { Viewer } from "../auth/viewer.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import type { TokenService } from "../auth/tokens.js";
+import type { EventFeed } from "../events/feed.js";
 import type { Program } from "../program/program.js";
 
 export interface Context {
@@ -10,4 +11,6 @@ export interface Context {
   readonly program: Program;
   readonly requestId: string;
   readonly tokens: TokenService;
+  /** The process's tail of the event table, for subscriptions. */
+  readonly feed: EventFeed;
 }

@@ -3,6 +3,7 @@ import { resolveAuthSecret, createTokenService, type TokenService } from "../aut
 import type { Config } from "../config.js";
 import { openDatabase, type Database } from "../db/database.js";
 import { createEventBus, type EventBus } from "../events/bus.js";
+import { createEventFeed, type EventFeed } from "../events/feed.js";
 import { createProgram, type Program } from "../program/program.js";
 import { seedDemoData } from "../seed/demo.js";
 import { listenAdminSocket } from "./admin-socket.js";
@@ -15,6 +16,7 @@ export interface Service {
   readonly program: Program;
   readonly tokens: TokenService;
   readonly yoga: ProgramYoga;
+  readonly feed: EventFeed;
   readonly http: HttpApp;
   close(graceMs?: number): Promise<void>;
 }
@@ -45,13 +47,15 @@ export async function createService(config: Config, opts: ServiceOptions = {}): 
       if (seeded) log("loaded demo data");
     }
     const tokens = createTokenService(await resolveAuthSecret(config.authSecret, config.dataDir));
-    const yoga = createProgramYoga({ program, tokens, production: config.production });
+    const feed = await createEventFeed({ prisma: db.prisma, bus, pollMs: config.eventPollMs });
+    const yoga = createProgramYoga({ program, tokens, feed, production: config.production });
     const http = createHttpApp({ yoga, program, db, tokens });
     const admin = opts.adminSocket && db.kind === "pglite" ? await listenAdminSocket(yoga, config.dataDir) : undefined;
     return {
-      db, bus, program, tokens, yoga, http,
+      db, bus, program, tokens, yoga, http, feed,
       async close(graceMs = config.shutdownGraceMs) {
         if (admin) await new Promise<void>((resolve) => admin.close(() => resolve()));
+        feed.close();
         await http.close(graceMs);
         await bus.close();
         await db.close();

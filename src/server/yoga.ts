@@ -5,6 +5,7 @@ import { resolveViewer, UnauthenticatedError, type Viewer } from "../auth/viewer
 import type { TokenService } from "../auth/tokens.js";
 import type { Context } from "../graphql/context.js";
 import { schema } from "../graphql/schema.js";
+import type { EventFeed } from "../events/feed.js";
 import type { Program } from "../program/program.js";
 
 export interface ServerContext {
@@ -18,8 +19,8 @@ export function unauthenticated(message: string) {
   return createGraphQLError(message, { extensions: { code: "UNAUTHENTICATED", http: { status: 401 } } });
 }
 
-export function createProgramYoga(opts: { program: Program; tokens: TokenService; production: boolean }): ProgramYoga {
-  const { program, tokens } = opts;
+export function createProgramYoga(opts: { program: Program; tokens: TokenService; feed: EventFeed; production: boolean }): ProgramYoga {
+  const { program, tokens, feed } = opts;
   return createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: "/graphql",
@@ -33,10 +34,10 @@ export function createProgramYoga(opts: { program: Program; tokens: TokenService
     context: async ({ request, viewer }): Promise<Context> => {
       // Over WebSocket there is no fetch Request: the viewer was resolved at connection time.
       const requestId = request?.headers.get("x-request-id")?.slice(0, 100) || randomUUID();
-      if (viewer) return { viewer, prisma: program.prisma, program, requestId, tokens };
+      if (viewer) return { viewer, prisma: program.prisma, program, requestId, tokens, feed };
       try {
         const resolved = await resolveViewer(request.headers.get("authorization"), tokens, program.prisma);
-        return { viewer: resolved, prisma: program.prisma, program, requestId, tokens };
+        return { viewer: resolved, prisma: program.prisma, program, requestId, tokens, feed };
       } catch (err) {
         if (err instanceof UnauthenticatedError) throw unauthenticated(err.message);
         throw err;

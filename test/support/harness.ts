@@ -60,11 +60,13 @@ export interface TestService {
   readonly tdb: TestDatabase;
   gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GqlResult<T>>;
   token(claims: TokenClaims, ttl?: string): Promise<string>;
+  /** Set with `listen: true`: the real HTTP/WebSocket server on a free port. */
+  readonly port: number | undefined;
   close(): Promise<void>;
 }
 
 export async function startTestService(
-  opts: { env?: Record<string, string>; log?: (e: { query: string }) => void } = {},
+  opts: { env?: Record<string, string>; log?: (e: { query: string }) => void; listen?: boolean } = {},
 ): Promise<TestService> {
   const tdb = await freshDatabase({ log: opts.log });
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "pp-test-"));
@@ -78,10 +80,12 @@ export async function startTestService(
     ...opts.env,
   });
   const service = await createService(config, { db: tdb.db });
+  const port = opts.listen ? await service.http.listen(0, "127.0.0.1") : undefined;
   return {
     service,
     config,
     tdb,
+    port,
     async gql(query, variables, token) {
       const res = await service.yoga.fetch("http://test/graphql", {
         method: "POST",

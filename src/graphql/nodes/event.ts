@@ -1,5 +1,11 @@
+import { GraphQLError } from "graphql";
 import { builder } from "../builder.js";
 import { ActorKindEnum, MarketplaceEnum } from "../enums.js";
+import { uuidOrNil } from "../ids.js";
+import { canSeePartnerPrivate, listingWhere, visibleMarketplaces } from "../../program/visibility.js";
+import type { Prisma } from "../../generated/prisma/client.js";
+import type { ProgramEventRow } from "../../events/feed.js";
+import type { Viewer } from "../../auth/viewer.js";
 
 export const EventNode = builder.prismaObject("Event", {
   description: "One entry of the append-only program history (R-EVT-1). `position` orders events; resume after it (R-EVT-2).",
@@ -16,8 +22,93 @@ export const EventNode = builder.prismaObject("Event", {
     before: t.expose("before", { type: "JSON", nullable: true }),
     after: t.expose("after", { type: "JSON", nullable: true }),
     reason: t.exposeString("reason", { nullable: true }),
+    listingId: t.field({
+      type: "ID",
+      nullable: true,
+      description: "Global id of the listing concerned, even when it is no longer visible (e.g. delisted).",
+      resolve: (e) => (e.listingId ? Buffer.from(`Listing:${e.listingId}`).toString("base64") : null),
+    }),
+    listing: t.prismaField({
+      type: "Listing",
+      nullable: true,
+      description: "The listing concerned as it is now, re-read fresh; null when the viewer may no longer see it.",
+      resolve: (query, e, _args, ctx) =>
+        e.listingId ? ctx.prisma.listing.findFirst({ ...query, where: { AND: [{ id: e.listingId }, listingWhere(ctx.viewer)] } }) : null,
+    }),
   }),
 });
+
+// -- Subscriptions: every later event, in order, exactly once; resume with `after` (R-EVT-2). --
+
+function parseAfter(after: string | null | undefined): bigint | null {
+  if (after === null || after === undefined || after === "") return null;
+  if (!/^\d{1,19}$/.test(after)) throw new GraphQLError("after must be an event position (digits), as received in `position`", { extensions: { code: "BAD_USER_INPUT" } });
+  return BigInt(after);
+}
+
+/** Events about FedRAMP listings are only for cleared viewers (R-LIST-6). */
+function marketplaceFilter(viewer: Viewer): { where: Prisma.EventWhereInput; matches: (e: ProgramEventRow) => boolean } {
+  const allowed = visibleMarketplaces(viewer);
+  if (allowed.includes("FEDRAMP")) return { where: {}, matches: () => true };
+  return { where: { OR: [{ marketplace: null }, { marketplace: "COMMERCIAL" }] }, matches: (e) => e.marketplace !== "FEDRAMP" };
+}
+
+builder.subscriptionType({});
+builder.subscriptionFields((t) => ({
+  listingChanges: t.field({
+    type: EventNode,
+    description: "Changes to what a marketplace shows: listings going live, revised, put at risk, recovered, delisted (R-LIST-6).",
+    args: {
+      marketplace: t.arg({ type: MarketplaceEnum, required: false, defaultValue: "COMMERCIAL" }),
+      after: t.arg.string({ required: false, description: "Resume after this event position." }),
+    },
+    subscribe: (_root, args, ctx) => {
+      const marketplace = args.marketplace ?? "COMMERCIAL";
+      if (!visibleMarketplaces(ctx.viewer).includes(marketplace)) {
+        throw new GraphQLError("the FedRAMP marketplace needs FedRAMP clearance", { extensions: { code: "FORBIDDEN" } });
+      }
+      return ctx.feed.subscribe({
+        after: parseAfter(args.after),
+        where: { marketplace, publicChange: true },
+        matches: (e) => e.marketplace === marketplace && e.publicChange,
+      });
+    },
+    resolve: (e) => e as ProgramEventRow,
+  }),
+  partnerEvents: t.field({
+    type: EventNode,
+    description: "Every event about one partner (validations, listings, low usage, tiers, leads, inquiries): its members and staff only.",
+    args: {
+      partnerId: t.arg.globalID({ required: true }),
+      after: t.arg.string({ required: false, description: "Resume after this event position." }),
+    },
+    subscribe: (_root, args, ctx) => {
+      const partnerId = uuidOrNil(args.partnerId.id);
+      if (args.partnerId.typename !== "Partner" || !canSeePartnerPrivate(ctx.viewer, partnerId)) {
+        throw new GraphQLError("not allowed to follow this partner's events", { extensions: { code: "FORBIDDEN" } });
+      }
+      const fed = marketplaceFilter(ctx.viewer);
+      return ctx.feed.subscribe({
+        after: parseAfter(args.after),
+        where: { AND: [{ partnerId }, fed.where] },
+        matches: (e) => e.partnerId === partnerId && fed.matches(e),
+      });
+    },
+    resolve: (e) => e as ProgramEventRow,
+  }),
+  programEvents: t.field({
+    type: EventNode,
+    description: "Every program event, for staff.",
+    authScopes: { anyStaff: true },
+    args: { after: t.arg.string({ required: false, description: "Resume after this event position." }) },
+    subscribe: (_root, args, ctx) => {
+      if (ctx.viewer.kind !== "staff") throw new GraphQLError("staff only", { extensions: { code: "FORBIDDEN" } });
+      const fed = marketplaceFilter(ctx.viewer);
+      return ctx.feed.subscribe({ after: parseAfter(args.after), where: fed.where, matches: fed.matches });
+    },
+    resolve: (e) => e as ProgramEventRow,
+  }),
+}));
 
 builder.queryFields((t) => ({
   events: t.prismaConnection({
