@@ -41,10 +41,26 @@ export interface OpenOptions {
 const MIGRATION_LOCK = 7707070708;
 
 function createClient(adapter: SqlMigrationAwareDriverAdapterFactory, opts: OpenOptions): PrismaClient {
-  if (!opts.log) return new PrismaClient({ adapter });
-  const client = new PrismaClient({ adapter, log: [{ emit: "event", level: "query" }] });
-  client.$on("query", (e) => opts.log?.({ query: e.query, durationMs: e.duration }));
-  return client;
+  const base = opts.log
+    ? new PrismaClient({ adapter, log: [{ emit: "event", level: "query" }] })
+    : new PrismaClient({ adapter });
+  if (opts.log) base.$on("query" as never, (e: { query: string; duration: number }) => opts.log?.({ query: e.query, durationMs: e.duration }));
+  // plugin-prisma asks for `select: {}` when a client selects only __typename of an object;
+  // Prisma refuses an empty select, so such a read takes the whole row instead.
+  return base.$extends({
+    query: {
+      $allModels: {
+        $allOperations({ args, query }) {
+          const a = args as { select?: object } | undefined;
+          if (a?.select && Object.keys(a.select).length === 0) {
+            const { select: _empty, ...rest } = a;
+            return query(rest as typeof args);
+          }
+          return query(args);
+        },
+      },
+    },
+  }) as unknown as PrismaClient;
 }
 
 async function appliedMigrationNames(prisma: PrismaClient): Promise<string[]> {

@@ -216,4 +216,14 @@ describe("bad input", () => {
     const lead = await mutate(t, nw.adminToken, `sendLead(partnerId: "${gid("Partner", nw.id)}", company: "", contactName: "x", contactEmail: "not-an-email", details: "x")`, "{ id }");
     expect(lead.error!.problems!.map((p) => p.field).sort()).toEqual(["company", "contactEmail"]);
   });
+
+  it("a client that selects only __typename gets an answer, not a server error", async () => {
+    const nw = w.partners.northwind;
+    const r = await t.gql(`mutation { sendLead(partnerId: "${gid("Partner", nw.id)}", company: "T", contactName: "T", contactEmail: "t@t.example", details: "t") { __typename } } `, {}, nw.adminToken);
+    expect(r.errors).toBeUndefined();
+    expect(r.data.sendLead.__typename).toBe("MutationSendLeadSuccess");
+    const q = await t.gql(`{ categories { __typename } programPolicy { __typename tiers { __typename } } }`);
+    expect(q.errors).toBeUndefined();
+    expect(q.data.categories.length).toBeGreaterThan(0);
+  });
 });

@@ -1,0 +1,122 @@
+// Real server processes (as `npm start` runs them) and a private Redis, for tests that need more
+// than one instance or must stop and start a service.
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+export interface Exit { code: number | null; signal: NodeJS.Signals | null }
+
+export interface Run {
+  readonly child: ChildProcess;
+  stdout: string;
+  stderr: string;
+  readonly exited: Promise<Exit>;
+}
+
+export const running = new Set<ChildProcess>();
+
+/** Only what the process needs: the test runner's own DATABASE_URL, NODE_ENV etc. must not leak in. */
+export function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: os.tmpdir(), ...env };
+}
+
+export function run(script: string, env: Record<string, string>, args: string[] = []): Run {
+  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { cwd: root, env: cleanEnv(env), stdio: ["ignore", "pipe", "pipe"] });
+  running.add(child);
+  const r: Run = {
+    child,
+    stdout: "",
+    stderr: "",
+    exited: new Promise((resolve) => {
+      child.once("exit", (code, signal) => {
+        running.delete(child);
+        resolve({ code, signal });
+      });
+    }),
+  };
+  child.stdout!.setEncoding("utf8").on("data", (s: string) => (r.stdout += s));
+  child.stderr!.setEncoding("utf8").on("data", (s: string) => (r.stderr += s));
+  return r;
+}
+
+export const startServer = (env: Record<string, string>) => run("src/main.ts", { PORT: "0", ...env });
+
+/** The base URL from the JSON log line `partner program API on http://localhost:PORT/graphql`. */
+export async function listening(r: Run, timeoutMs = 45_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let exited: Exit | undefined;
+  void r.exited.then((e) => (exited = e));
+  while (Date.now() < deadline) {
+    const m = /partner program API on http:\/\/localhost:(\d+)\/graphql/.exec(r.stdout);
+    if (m) return `http://127.0.0.1:${m[1]}`;
+    if (exited) throw new Error(`server exited (${exited.code ?? exited.signal}) before listening:\n${r.stderr}${r.stdout}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`server did not listen within ${timeoutMs} ms:\n${r.stderr}${r.stdout}`);
+}
+
+export async function stop(r: Run): Promise<{ exit: Exit; ms: number }> {
+  const t0 = Date.now();
+  r.child.kill("SIGTERM");
+  const exit = await Promise.race([
+    r.exited,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no exit within 5 s of SIGTERM:\n${r.stdout}`)), 5000)),
+  ]);
+  return { exit, ms: Date.now() - t0 };
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** A Redis of the test's own, on its own port, that the test may stop and start again. */
+export async function privateRedis(): Promise<{ url: string; start(): Promise<void>; stop(): Promise<void> }> {
+  const port = await freePort();
+  let child: ChildProcess | undefined;
+  const ping = async () => {
+    const { Redis } = await import("ioredis");
+    const r = new Redis({ port, host: "127.0.0.1", lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    r.on("error", () => {});
+    try {
+      await r.connect();
+      return (await r.ping()) === "PONG";
+    } catch {
+      return false;
+    } finally {
+      r.disconnect();
+    }
+  };
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    async start() {
+      child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+      running.add(child);
+      child.once("exit", () => running.delete(child!));
+      for (let i = 0; i < 100 && !(await ping()); i++) await new Promise((r) => setTimeout(r, 50));
+      if (!(await ping())) throw new Error(`private redis-server on port ${port} did not start (is redis-server installed?)`);
+    },
+    async stop() {
+      if (!child) return;
+      const c = child;
+      child = undefined;
+      const gone = new Promise((r) => c.once("exit", r));
+      c.kill("SIGKILL");
+      await gone;
+    },
+  };
+}
+
+export function killAll() {
+  for (const c of running) c.kill("SIGKILL");
+}
