@@ -9,6 +9,7 @@ import { resolveViewer, UnauthenticatedError } from "../auth/viewer.js";
 import type { TokenService } from "../auth/tokens.js";
 import type { Database } from "../db/database.js";
 import type { Program } from "../program/program.js";
+import { serveGraphiQLAsset } from "./graphiql.js";
 import type { ProgramYoga } from "./yoga.js";
 
 /** graphql-ws clients reconnect on 1012 (service restart). */
@@ -57,6 +58,7 @@ export function createHttpApp(opts: {
       res.writeHead(r.ready ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify(r));
       return;
     }
+    if (req.method === "GET" && serveGraphiQLAsset(url, res)) return;
     if (shuttingDown) res.setHeader("connection", "close");
     return yoga.handle(req, res);
   });

@@ -6,6 +6,7 @@ import type { TokenService } from "../auth/tokens.js";
 import type { Context } from "../graphql/context.js";
 import { schema } from "../graphql/schema.js";
 import type { EventFeed } from "../events/feed.js";
+import { renderLocalGraphiQL } from "./graphiql.js";
 import type { Program } from "../program/program.js";
 
 export interface ServerContext {
@@ -30,6 +31,7 @@ export function createProgramYoga(opts: { program: Program; tokens: TokenService
       subscriptionsProtocol: "WS",
       defaultQuery: "# Paste a token into Headers as {\"Authorization\": \"Bearer …\"} (npm run token -- --role program-staff)\n{\n  viewer { role }\n  listings(first: 5) { edges { node { id content { name tagline } partner { name tier } } } }\n}\n",
     },
+    renderGraphiQL: renderLocalGraphiQL,
     maskedErrors: true,
     context: async ({ request, viewer }): Promise<Context> => {
       // Over WebSocket there is no fetch Request: the viewer was resolved at connection time.
