@@ -29,6 +29,12 @@ async function main() {
     if (stopping) return;
     stopping = true;
     log(`${signal}: shutting down`);
+    // Bounded: a server still working through a backlog exits anyway shortly after the grace period.
+    const hardStop = setTimeout(() => {
+      log(`shutdown did not finish within ${config.shutdownGraceMs + 3000} ms: exiting`);
+      process.exit(0);
+    }, config.shutdownGraceMs + 3000);
+    hardStop.unref();
     await service.close();
     log("stopped");
     process.exit(0);
@@ -39,5 +45,7 @@ async function main() {
 
 main().catch((err: unknown) => {
   if (err instanceof ConfigError || err instanceof DatabaseUnavailableError) fail(err.message);
-  fail(`start-up failed: ${(err as Error)?.message?.split("\n")[0] ?? String(err)}`);
+  // One line: Prisma's messages start with an empty line and end with the reason.
+  const lines = ((err as Error)?.message ?? String(err)).split("\n").map((l) => l.trim()).filter(Boolean);
+  fail(`start-up failed: ${(lines[0]?.startsWith("Invalid `prisma.") ? lines.at(-1) : lines[0]) ?? String(err)}`);
 });

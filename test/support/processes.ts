@@ -24,8 +24,8 @@ export function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: os.tmpdir(), ...env };
 }
 
-export function run(script: string, env: Record<string, string>, args: string[] = []): Run {
-  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { cwd: root, env: cleanEnv(env), stdio: ["ignore", "pipe", "pipe"] });
+export function run(script: string, env: Record<string, string>, args: string[] = [], nodeArgs: string[] = []): Run {
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", script, ...args], { cwd: root, env: cleanEnv(env), stdio: ["ignore", "pipe", "pipe"] });
   running.add(child);
   const r: Run = {
     child,
@@ -43,7 +43,7 @@ export function run(script: string, env: Record<string, string>, args: string[] 
   return r;
 }
 
-export const startServer = (env: Record<string, string>) => run("src/main.ts", { PORT: "0", ...env });
+export const startServer = (env: Record<string, string>, nodeArgs: string[] = []) => run("src/main.ts", { PORT: "0", ...env }, [], nodeArgs);
 
 /** The base URL from the JSON log line `partner program API on http://localhost:PORT/graphql`. */
 export async function listening(r: Run, timeoutMs = 45_000): Promise<string> {

@@ -32,11 +32,30 @@ export const EventNode = builder.prismaObject("Event", {
       type: "Listing",
       nullable: true,
       description: "The listing concerned as it is now, re-read fresh; null when the viewer may no longer see it.",
-      resolve: (query, e, _args, ctx) =>
-        e.listingId ? ctx.prisma.listing.findFirst({ ...query, where: { AND: [{ id: e.listingId }, listingWhere(ctx.viewer)] } }) : null,
+      resolve: (query, e, _args, ctx) => {
+        const listingId = e.listingId;
+        if (!listingId) return null;
+        // Every subscriber of a change re-reads the same listing: one read per event, visibility
+        // and selection, shared by all of them (a thousand subscribers, one query).
+        const where = listingWhere(ctx.viewer);
+        return sharedRead(`${e.position}|${JSON.stringify(where)}|${JSON.stringify(query)}`, () =>
+          ctx.prisma.listing.findFirst({ ...query, where: { AND: [{ id: listingId }, where] } }));
+      },
     }),
   }),
 });
+
+const shared = new Map<string, Promise<unknown>>();
+/** The same read for the same event, visibility and selection runs once; kept for two seconds. */
+function sharedRead<T>(key: string, read: () => Promise<T>): Promise<T> {
+  const hit = shared.get(key) as Promise<T> | undefined;
+  if (hit) return hit;
+  const p = read();
+  shared.set(key, p);
+  setTimeout(() => shared.delete(key), 2000).unref();
+  p.catch(() => shared.delete(key));
+  return p;
+}
 
 // -- Subscriptions: every later event, in order, exactly once; resume with `after` (R-EVT-2). --
 
