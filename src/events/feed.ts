@@ -40,14 +40,29 @@ interface Listener {
 export async function createEventFeed(opts: { prisma: PrismaClient; bus: EventBus; pollMs?: number }): Promise<EventFeed> {
   const { prisma, bus } = opts;
   const pollMs = opts.pollMs ?? 1000;
-  const last = await prisma.event.findFirst({ orderBy: { position: "desc" }, select: { position: true } });
-  let head = last?.position ?? 0n;
+  let head = 0n;
+  let primed = false;
+  async function prime(): Promise<void> {
+    const last = await prisma.event.findFirst({ orderBy: { position: "desc" }, select: { position: true } });
+    head = last?.position ?? 0n;
+    primed = true;
+  }
+  // An unmigrated database (MIGRATE_ON_START=false) has no event table yet: the server must still
+  // start and report it on /ready, so the tail primes itself on a later poll instead.
+  await prime().catch(() => {});
   const listeners = new Set<Listener>();
   let fetching: Promise<void> | null = null;
   let again = false;
   let closed = false;
 
   async function pull(): Promise<void> {
+    if (!primed) {
+      try {
+        await prime();
+      } catch {
+        return; // still no event table: the next poll retries
+      }
+    }
     do {
       again = false;
       for (;;) {
