@@ -9,6 +9,7 @@ import "./nodes/listing.js";
 import "./nodes/policy.js";
 import "./nodes/agreement.js";
 import "./nodes/tier.js";
+import "./nodes/usage.js";
 import "./nodes/lead.js";
 import "./nodes/inquiry.js";
 import "./nodes/event.js";
@@ -20,5 +21,7 @@ import "./mutations/validations.js";
 import "./mutations/listings.js";
 import "./mutations/leads.js";
 import "./mutations/inquiries.js";
+import "./mutations/usage.js";
+import "./mutations/tiers.js";
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -5,6 +5,7 @@ import {
   allowedNextStates, canCreateListing, canSubmitRevision, isPublicChange, isShownState, placeEdit, reviewRevision, transition,
   validateListingContent, type ListingContent, type ListingContentInput, type ListingState, type Marketplace,
 } from "../domain/listings.js";
+import { canReapply } from "../domain/usage.js";
 import { actorOf, type AppendedEvent, type NewEvent, type Tx } from "../events/log.js";
 import { Conflict, Forbidden, RuleViolation } from "../graphql/errors.js";
 import { partnerApps, partnerValidations, standingOf } from "./facts.js";
@@ -186,7 +187,8 @@ export async function reviewListing(
     await bumpListing(tx, l, {
       ...(review.nextListingState !== l.state ? { state: review.nextListingState, stateChangedAt: now } : {}),
       ...(review.liveRevisionId !== l.liveRevisionId ? { liveRevisionId: review.liveRevisionId } : {}),
-      ...(review.nextListingState === "LIVE" && !l.firstLiveAt ? { firstLiveAt: now } : {}),
+      // A listing back from a low-usage delisting (in review with a live revision) starts a new low-usage window (R-USE-2).
+      ...(review.nextListingState === "LIVE" && (!l.firstLiveAt || (l.state === "IN_REVIEW" && l.liveRevisionId)) ? { firstLiveAt: now } : {}),
     });
     if (review.supersededRevisionId) {
       await tx.listingRevision.update({ where: { id: review.supersededRevisionId }, data: { status: "SUPERSEDED" } });
@@ -233,9 +235,13 @@ export async function delistListing(program: Program, viewer: Viewer, input: { l
  * R-USE-4: a passed re-application validation returns the low-usage-delisted listing to review,
  * with its last live content as the revision to review.
  */
-export async function returnToReviewAfterReapplication(tx: Tx, record: Record, viewer: Viewer, appId: string, marketplace: Marketplace) {
+export async function returnToReviewAfterReapplication(
+  tx: Tx, record: Record, viewer: Viewer, appId: string, marketplace: Marketplace,
+  validation: { purpose: "INITIAL" | "REAPPLICATION"; status: "REQUESTED" | "IN_PROGRESS" | "PASSED" | "FAILED"; showsTestCustomerUsage: boolean },
+) {
   const listing = await tx.listing.findUnique({ where: { appId_marketplace: { appId, marketplace } } });
   if (!listing || listing.state !== "DELISTED" || listing.delistReason !== "LOW_USAGE") return;
+  decide(canReapply({ listing, hasQualifyingTestCustomer: validation.showsTestCustomerUsage, validation }));
   const l = await loadListing(tx, listing.id);
   const next = decide(transition(l.state, "reapply", { viaReapplication: true }));
   let draft = l.revisions.find((r) => r.status === "DRAFT" || r.status === "IN_REVIEW");

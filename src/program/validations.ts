@@ -5,6 +5,7 @@ import { assignIntegrationManager as assignRule, canRecordCheck, canRequestValid
 import type { Marketplace } from "../domain/listings.js";
 import { actorOf, type Tx } from "../events/log.js";
 import { Conflict, Forbidden, InvalidInput } from "../graphql/errors.js";
+import { canRequestReapplication } from "../domain/usage.js";
 import { standingOf, testCustomerFacts } from "./facts.js";
 import { decide, found, requirePartnerOf, requireStaff } from "./guard.js";
 import { returnToReviewAfterReapplication } from "./listings.js";
@@ -30,6 +31,14 @@ export async function requestValidation(
       tx.appValidation.findMany({ where: { appId: app.id }, select: { id: true, appId: true, marketplace: true, attempt: true, purpose: true, status: true } }),
     ]);
     const request = decide(canRequestValidation({ app, marketplace: input.marketplace, purpose, agreements, testCustomers, validations }));
+    if (purpose === "REAPPLICATION") {
+      // R-USE-4: only a listing delisted for low usage is re-applied, with a qualifying test customer again.
+      const listing = await tx.listing.findUnique({ where: { appId_marketplace: { appId: app.id, marketplace: input.marketplace } }, select: { state: true, delistReason: true } });
+      decide(canRequestReapplication({
+        listing: listing ?? { state: "DRAFT", delistReason: null },
+        hasQualifyingTestCustomer: request.testCustomers.length > 0,
+      }));
+    }
     let testCustomerId: string | null = null;
     if (purpose === "REAPPLICATION") {
       // R-USE-4: the re-application shows one qualifying test customer's usage.
@@ -131,7 +140,10 @@ export async function completeValidation(
       reason: done.outcomeNotes,
     });
     if (done.status === "PASSED" && v.purpose === "REAPPLICATION") {
-      await returnToReviewAfterReapplication(tx, record, viewer, v.appId, v.marketplace);
+      const usageCheck = v.checks.find((c) => c.kind === "CUSTOMER_USAGE");
+      await returnToReviewAfterReapplication(tx, record, viewer, v.appId, v.marketplace, {
+        purpose: v.purpose, status: done.status, showsTestCustomerUsage: v.testCustomerId !== null && usageCheck?.passed === true,
+      });
     }
     return tx.appValidation.findUniqueOrThrow({ where: { id: v.id } });
   });

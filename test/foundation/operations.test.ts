@@ -199,7 +199,7 @@ describe("staff", () => {
     const { programPolicy } = await run(ProgramPolicyDocument, {}, w.staffToken);
     expect(programPolicy).toMatchObject({ year, version: 1 });
     expect(programPolicy!.tiers.map((tier) => tier.key)).toEqual(["FOUNDATION", "SELECT", "ELITE", "PREMIER"]);
-    expect(programPolicy!.tiers.find((tier) => tier.key === "PREMIER")).toMatchObject({ invitationOnly: true, requiresBidirectional: true, minActiveCustomers: 250 });
+    expect(programPolicy!.tiers.find((tier) => tier.key === "PREMIER")).toMatchObject({ invitationOnly: true, requiresBidirectional: true, minActiveCustomers: 150 });
     expect((await run(ProgramPolicyDocument, { year: year - 1 }, w.staffToken)).programPolicy?.year).toBe(year - 1);
   });
 });

@@ -48,7 +48,7 @@ describe("partners and agreements", () => {
     expect(r.data.programPolicy.feePolicy).toBe("No fee to join the program.");
     const feeFields = r.data.__schema.types.flatMap((ty: any) => [...(ty.fields ?? []), ...(ty.inputFields ?? [])].map((f: any) => `${ty.name}.${f.name}`))
       .filter((n: string) => /fee/i.test(n));
-    expect(feeFields).toEqual(["ProgramPolicy.feePolicy"]);
+    expect(feeFields).toEqual(["ProgramPolicy.feePolicy", "ProgramPolicyChanges.feePolicy", "ProgramPolicyInput.feePolicy"]);
   });
 
   it("R-PART-5: a new agreement version makes partners re-sign; live listings stay live, new listings are blocked", async () => {

@@ -1,19 +1,119 @@
+// Tiers as partners and staff read them: frozen assessments (R-TIER-8), Premier invitations
+// (R-TIER-5), and on Partner the current tier, progress (R-TIER-9) and what-if, each explained
+// requirement by requirement with evidence and shortfall.
+import { encodeGlobalID } from "@pothos/plugin-relay";
+import type { AppYearFigures, AssessmentResult, PartnerYearFigures, RequirementResult, TierEligibility } from "../../domain/tiers.js";
+import { currentTier, tierProgress, tierWhatIf, type CurrentTier, type TierProgressAnswer, type WhatIfAnswer } from "../../program/tiers.js";
 import { builder } from "../builder.js";
-import { InvitationStatusEnum } from "../enums.js";
+import { DataFlowEnum, InvitationStatusEnum } from "../enums.js";
+import { InvalidInput } from "../errors.js";
+import { AppNode } from "./app.js";
+import { PartnerNode } from "./partner.js";
+
+export const TierRequirementResultType = builder.objectRef<RequirementResult>("TierRequirementResult").implement({
+  description: "One requirement of one tier, judged: met or not, the figure, what was required, the exact shortfall and the evidence.",
+  fields: (t) => ({
+    tier: t.exposeString("tierKey"),
+    requirement: t.exposeString("requirement", { description: "minActiveCustomers, minLiveApps, minLeadsSent, minWinRate, minRetention, maxResponseHours, bidirectionalApp or invitation." }),
+    rule: t.exposeString("rule", { description: "R-TIER-7 for thresholds, R-TIER-6 for the bi-directional app, R-TIER-5 for the invitation." }),
+    label: t.exposeString("label"),
+    met: t.exposeBoolean("met"),
+    actual: t.exposeFloat("actual", { nullable: true, description: "The partner's figure; null when there was nothing to measure." }),
+    required: t.exposeFloat("required"),
+    shortfall: t.exposeFloat("shortfall", { description: "0 when met; otherwise how far the figure is from the requirement." }),
+    evidence: t.exposeString("evidence"),
+  }),
+});
+
+const TierEligibilityType = builder.objectRef<TierEligibility>("TierEligibility").implement({
+  fields: (t) => ({
+    tier: t.exposeString("tierKey"),
+    name: t.exposeString("name"),
+    rank: t.exposeInt("rank"),
+    eligible: t.exposeBoolean("eligible", { description: "Every requirement of this tier was met." }),
+    requirements: t.field({ type: [TierRequirementResultType], resolve: (e) => [...e.requirements] }),
+  }),
+});
+
+const AppYearFiguresType = builder.objectRef<AppYearFigures>("AppYearFigures").implement({
+  description: "An app's evidence for the bi-directional requirement (R-TIER-6).",
+  fields: (t) => ({
+    app: t.id({ description: "The app's global id.", resolve: (a) => encodeGlobalID("App", a.appId) }),
+    name: t.exposeString("name"),
+    declaredFlow: t.field({ type: DataFlowEnum, resolve: (a) => a.declaredFlow }),
+    live: t.exposeBoolean("live", { description: "Live (or at risk) on the period's last day." }),
+    pushCalls: t.field({ type: "BigInt", resolve: (a) => a.pushCalls }),
+    pullCalls: t.field({ type: "BigInt", resolve: (a) => a.pullCalls }),
+  }),
+});
+
+export const TierFiguresType = builder.objectRef<PartnerYearFigures>("TierFigures").implement({
+  description: "The figures a partner is judged on over a period (R-TIER-7).",
+  fields: (t) => ({
+    year: t.int({ resolve: (f) => f.period.year }),
+    periodStart: t.field({ type: "Date", resolve: (f) => f.period.start }),
+    periodEnd: t.field({ type: "Date", resolve: (f) => f.period.end }),
+    usageMonths: t.exposeInt("usageMonths", { description: "Complete months of usage counted." }),
+    activeCustomers: t.exposeFloat("activeCustomers", { description: "Average monthly active customers, summed over the partner's apps." }),
+    peakActiveCustomers: t.exposeInt("peakActiveCustomers"),
+    liveApps: t.exposeInt("liveApps"),
+    leadsSent: t.exposeInt("leadsSent"),
+    leadsWon: t.exposeInt("leadsWon"),
+    leadsLost: t.exposeInt("leadsLost"),
+    winRate: t.exposeFloat("winRate", { nullable: true }),
+    openingCustomers: t.exposeInt("openingCustomers"),
+    installs: t.exposeInt("installs"),
+    uninstalls: t.exposeInt("uninstalls"),
+    retention: t.exposeFloat("retention", { nullable: true }),
+    inquiries: t.exposeInt("inquiries"),
+    unansweredInquiries: t.exposeInt("unansweredInquiries"),
+    medianResponseHours: t.exposeFloat("medianResponseHours", { nullable: true }),
+    apps: t.field({ type: [AppYearFiguresType], resolve: (f) => [...f.apps] }),
+  }),
+});
+
+const TierChangeEnum = builder.enumType("TierChange", { values: ["PROMOTED", "DEMOTED", "UNCHANGED"] as const });
+const InvitationOutcomeEnum = builder.enumType("InvitationOutcome", {
+  description: "APPLIED: the invitation made the partner Premier; LAPSED: invited, but requirements unmet; NONE: no invitation for that year.",
+  values: ["APPLIED", "LAPSED", "NONE"] as const,
+});
+
+export const TierOutcomeType = builder.objectRef<AssessmentResult>("TierOutcome").implement({
+  description: "What the assessment rules decide for a year: the tier, and every requirement of every tier with evidence and shortfall.",
+  fields: (t) => ({
+    year: t.exposeInt("year"),
+    effectiveYear: t.exposeInt("effectiveYear"),
+    previousTier: t.exposeString("previousTierKey"),
+    resultTier: t.exposeString("resultTierKey"),
+    change: t.field({ type: TierChangeEnum, resolve: (r) => r.change }),
+    invitation: t.field({ type: InvitationOutcomeEnum, resolve: (r) => r.invitation }),
+    tiers: t.field({ type: [TierEligibilityType], description: "Every tier, lowest first.", resolve: (r) => [...r.perTier] }),
+    explanation: t.exposeString("explanation"),
+  }),
+});
 
 export const TierAssessmentNode = builder.prismaObject("TierAssessment", {
   description: "A frozen annual tier assessment (R-TIER-8).",
   fields: (t) => ({
     id: t.exposeID("id"),
     year: t.exposeInt("year", { description: "The calendar year assessed; the result applies to the next year." }),
+    effectiveYear: t.int({ resolve: (a) => a.year + 1 }),
     previousTier: t.exposeString("previousTierKey"),
     resultTier: t.exposeString("resultTierKey"),
     periodStart: t.expose("periodStart", { type: "Date" }),
     periodEnd: t.expose("periodEnd", { type: "Date" }),
-    inputs: t.expose("inputs", { type: "JSON" }),
+    inputs: t.expose("inputs", { type: "JSON", description: "Every input figure, frozen as assessed." }),
     requirements: t.expose("requirements", { type: "JSON" }),
-    current: t.boolean({ resolve: (a) => a.currentSlot !== null }),
+    requirementResults: t.field({
+      type: [TierRequirementResultType],
+      description: "Every requirement of every tier, lowest tier first, as frozen.",
+      select: { requirements: true },
+      resolve: (a) => (Array.isArray(a.requirements) ? (a.requirements as unknown as RequirementResult[]) : []),
+    }),
+    explanation: t.exposeString("explanation"),
+    current: t.boolean({ select: { currentSlot: true }, resolve: (a) => a.currentSlot !== null }),
     supersedeReason: t.exposeString("supersedeReason", { nullable: true }),
+    supersedes: t.relation("supersedes", { nullable: true, description: "The assessment this one replaced (it stays on record)." }),
     assessedAt: t.expose("assessedAt", { type: "DateTime" }),
     policy: t.relation("policy"),
   }),
@@ -31,3 +131,117 @@ export const PremierInvitationNode = builder.prismaObject("PremierInvitation", {
     status: t.expose("status", { type: InvitationStatusEnum }),
   }),
 });
+
+const TierSourceEnum = builder.enumType("TierSource", {
+  description: "ASSESSMENT: set by the annual assessment of the year before; PARTNER_RECORD: not assessed yet (the tier recorded when the partner joined).",
+  values: ["ASSESSMENT", "PARTNER_RECORD"] as const,
+});
+
+const PartnerTierType = builder.objectRef<CurrentTier>("PartnerTier").implement({
+  description: "The tier a partner holds for a whole program year (R-TIER-2..4).",
+  fields: (t) => ({
+    year: t.exposeInt("year"),
+    tier: t.exposeString("tierKey"),
+    name: t.exposeString("tierName"),
+    source: t.field({ type: TierSourceEnum, resolve: (c) => c.source }),
+    assessment: t.prismaField({
+      type: "TierAssessment",
+      nullable: true,
+      resolve: (query, c, _args, ctx) => (c.assessmentId ? ctx.prisma.tierAssessment.findUnique({ ...query, where: { id: c.assessmentId } }) : null),
+    }),
+  }),
+});
+
+const TierProgressType = builder.objectRef<TierProgressAnswer>("TierProgress").implement({
+  description: "R-TIER-9: the next tier's requirements against the year-to-date figures. Informational: tiers change only at the annual assessment.",
+  fields: (t) => ({
+    asOf: t.field({ type: "Date", resolve: (p) => p.asOf }),
+    year: t.int({ resolve: (p) => p.progress.year }),
+    currentTier: t.string({ resolve: (p) => p.progress.currentTierKey }),
+    nextTier: t.string({ nullable: true, resolve: (p) => p.progress.nextTierKey }),
+    requirements: t.field({ type: [TierRequirementResultType], resolve: (p) => [...p.progress.requirements] }),
+    met: t.int({ resolve: (p) => p.progress.met }),
+    total: t.int({ resolve: (p) => p.progress.total }),
+    note: t.string({ resolve: (p) => p.progress.note }),
+    figures: t.field({ type: TierFiguresType, resolve: (p) => p.figures }),
+  }),
+});
+
+const WhatIfBasisEnum = builder.enumType("WhatIfBasis", {
+  description: "YEAR_TO_DATE: the running year's figures so far stand in for the whole year; FULL_YEAR: a year that has ended.",
+  values: ["YEAR_TO_DATE", "FULL_YEAR"] as const,
+});
+
+const TierWhatIfType = builder.objectRef<WhatIfAnswer>("TierWhatIf").implement({
+  description: "What the assessment would decide with adjusted figures, next to what it decides without them. Changes nothing.",
+  fields: (t) => ({
+    asOf: t.field({ type: "Date", resolve: (w) => w.asOf }),
+    basis: t.field({ type: WhatIfBasisEnum, resolve: (w) => w.basis }),
+    baseline: t.field({ type: TierOutcomeType, description: "The figures as they are.", resolve: (w) => w.baseline }),
+    outcome: t.field({ type: TierOutcomeType, description: "With the adjustments.", resolve: (w) => w.result }),
+    figures: t.field({ type: TierFiguresType, description: "The adjusted figures.", resolve: (w) => w.figures }),
+  }),
+});
+
+const TierWhatIfInput = builder.inputType("TierWhatIfInput", {
+  description: "Hypothetical changes to a partner's figures.",
+  fields: (t) => ({
+    activeCustomersDelta: t.float({ required: false, description: "Added to every month's active customers." }),
+    liveAppsDelta: t.int({ required: false }),
+    leadsSentDelta: t.int({ required: false }),
+    leadsWonDelta: t.int({ required: false }),
+    leadsLostDelta: t.int({ required: false }),
+    retention: t.float({ required: false, description: "Replaces retention (0..1)." }),
+    medianResponseHours: t.float({ required: false, description: "Replaces the median contact-form response time." }),
+    makeAppBidirectional: t.globalID({ required: false, for: AppNode, description: "This app made live, declared BIDIRECTIONAL and calling both ways." }),
+  }),
+});
+
+const own = (p: { id: string }) => ({ ownPartner: p.id });
+
+builder.prismaObjectFields(PartnerNode, (t) => ({
+  currentTier: t.field({
+    type: PartnerTierType,
+    authScopes: own,
+    errors: {},
+    description: "The tier held for a program year (default: the program's current year).",
+    args: { year: t.arg.int({ required: false }) },
+    resolve: (p, args, ctx) => currentTier(ctx.prisma, p.id, args.year ?? ctx.program.today().getUTCFullYear()),
+  }),
+  tierProgress: t.field({
+    type: TierProgressType,
+    authScopes: own,
+    errors: {},
+    description: "R-TIER-9: progress toward the next tier over the year to date (informational only).",
+    args: { asOf: t.arg({ type: "Date", required: false, description: "Default: the program's today." }) },
+    resolve: (p, args, ctx) => tierProgress(ctx.prisma, p.id, args.asOf ?? ctx.program.today()),
+  }),
+  tierWhatIf: t.field({
+    type: TierWhatIfType,
+    authScopes: own,
+    errors: {},
+    description: "What tier the assessment would give with these changes, explained the same way. Changes nothing.",
+    args: {
+      adjustments: t.arg({ type: TierWhatIfInput, required: true }),
+      year: t.arg.int({ required: false, description: "The year to assess (default: the year of asOf, so far)." }),
+      asOf: t.arg({ type: "Date", required: false }),
+    },
+    resolve: (p, { adjustments: a, year, asOf }, ctx) => {
+      const problems = [];
+      if (a.retention != null && !(a.retention >= 0 && a.retention <= 1)) problems.push({ field: "adjustments.retention", message: "must be from 0 to 1" });
+      if (a.medianResponseHours != null && !(a.medianResponseHours >= 0)) problems.push({ field: "adjustments.medianResponseHours", message: "must be 0 or more" });
+      if (problems.length) throw new InvalidInput(problems);
+      const when = asOf ?? ctx.program.today();
+      return tierWhatIf(ctx.prisma, p.id, {
+        ...(a.activeCustomersDelta != null ? { activeCustomersDelta: a.activeCustomersDelta } : {}),
+        ...(a.liveAppsDelta != null ? { liveAppsDelta: a.liveAppsDelta } : {}),
+        ...(a.leadsSentDelta != null ? { leadsSentDelta: a.leadsSentDelta } : {}),
+        ...(a.leadsWonDelta != null ? { leadsWonDelta: a.leadsWonDelta } : {}),
+        ...(a.leadsLostDelta != null ? { leadsLostDelta: a.leadsLostDelta } : {}),
+        ...(a.retention != null ? { retention: a.retention } : {}),
+        ...(a.medianResponseHours != null ? { medianResponseHours: a.medianResponseHours } : {}),
+        ...(a.makeAppBidirectional ? { makeAppBidirectional: a.makeAppBidirectional.id } : {}),
+      }, { year, asOf: when });
+    },
+  }),
+}));

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "TierAssessment" ADD COLUMN     "explanation" TEXT NOT NULL DEFAULT '';

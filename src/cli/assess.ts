@@ -1,0 +1,71 @@
+// npm run assess -- --year YYYY [--supersede --reason "..."] [--as-of YYYY-MM-DD]
+// The annual tier assessment (R-TIER-2, R-TIER-8): every partner on the year's results, frozen, in
+// pages of partners. Refused for an assessed year unless superseded with a reason.
+import { systemViewer } from "../auth/viewer.js";
+import { parseDate } from "../config.js";
+import { RuleViolation, InvalidInput } from "../graphql/errors.js";
+import { runTierAssessment, type AssessmentRunReport } from "../program/tiers.js";
+import { openAdminClient } from "./admin-client.js";
+import { fatal, parseArgs } from "./common.js";
+import { endProgress, mib, peakRss, progressLine, rate, summaryTable } from "./report.js";
+
+const usage = 'usage: npm run assess -- --year YYYY [--supersede --reason "why"] [--as-of YYYY-MM-DD]';
+const { flags } = parseArgs(process.argv.slice(2));
+if (typeof flags.year !== "string" || !/^\d{4}$/.test(flags.year)) fatal(new Error(usage));
+const year = Number(flags.year);
+const supersede = flags.supersede === true;
+const reason = typeof flags.reason === "string" ? flags.reason : null;
+
+const memory = peakRss();
+const client = await openAdminClient();
+try {
+  const asOf = typeof flags["as-of"] === "string" ? parseDate("--as-of", flags["as-of"]) : undefined;
+  const started = Date.now();
+  let report: AssessmentRunReport;
+  if (client.service) {
+    try {
+      report = await runTierAssessment(client.service.program, systemViewer, {
+        year, supersede, reason, asOf,
+        onProgress: (p) => progressLine(`assessing ${p.done.toLocaleString("en-US")} of ${p.total.toLocaleString("en-US")} partners  ${Math.floor((100 * p.done) / Math.max(p.total, 1))}%  ${rate(p.done, Date.now() - started)} partners/s  rss ${mib(memory.sample())}`),
+      });
+    } catch (err) {
+      if (err instanceof RuleViolation) throw new Error(`${err.rule}: ${err.message} ${err.toSatisfy}`);
+      if (err instanceof InvalidInput) throw new Error(`${err.rule ?? "invalid input"}: ${err.message}`);
+      throw err;
+    }
+  } else {
+    progressLine(`assessing ${year} through the running server ...`);
+    const data = await client.graphql<{ runTierAssessment: { __typename: string; message?: string; rule?: string; toSatisfy?: string; data?: AssessmentRunReport } }>(
+      `mutation($year: Int!, $supersede: Boolean, $reason: String, $asOf: Date) { runTierAssessment(year: $year, supersede: $supersede, reason: $reason, asOf: $asOf) {
+         __typename ... on Error { message } ... on RuleViolation { rule toSatisfy }
+         ... on MutationRunTierAssessmentSuccess { data { year effectiveYear policyVersion partners assessed superseded alreadyAssessed nothingToSupersede
+           promoted demoted unchanged premierApplied premierLapsed byTier { tierKey: tier partners } } } } }`,
+      { year, supersede, reason, asOf: asOf?.toISOString().slice(0, 10) ?? null },
+    );
+    const r = data.runTierAssessment;
+    if (!r.data) throw new Error(`${r.rule ? `${r.rule}: ` : ""}${r.message ?? r.__typename}${r.toSatisfy ? ` ${r.toSatisfy}` : ""}`);
+    report = r.data;
+  }
+  endProgress();
+  console.log(summaryTable(`tier assessment of ${report.year}, effective ${report.effectiveYear} (policy v${report.policyVersion}, via ${client.via})`, [
+    ["partners in the program", report.partners],
+    ["assessed now", report.assessed],
+    ["  of which superseded", report.superseded],
+    ["already assessed (left as is)", report.alreadyAssessed],
+    ["nothing to supersede", report.nothingToSupersede],
+    ["promoted", report.promoted],
+    ["demoted", report.demoted],
+    ["unchanged", report.unchanged],
+    ["Premier invitations applied", report.premierApplied],
+    ["Premier invitations lapsed", report.premierLapsed],
+    ...report.byTier.map((b) => [`  result ${b.tierKey}`, b.partners] as const),
+    ["time", `${((Date.now() - started) / 1000).toFixed(1)} s`],
+    ["peak memory (RSS)", mib(memory.peak)],
+  ]));
+} catch (err) {
+  endProgress();
+  await client.close();
+  fatal(err);
+}
+memory.stop();
+await client.close();

@@ -1,0 +1,56 @@
+// Many events in one statement, for the batch jobs (usage import, low-usage sweep, annual assessment):
+// the same rows appendEvent writes, inserted set-based so a page of 500 changes costs one round trip.
+// Like appendEvent, it must run inside the transaction that makes the changes (R-EVT-1); the caller
+// tells the bus the returned position only after that transaction committed (R-EVT-2).
+import { jsonSafe, type NewEvent, type Tx } from "../events/log.js";
+import type { Program } from "./program.js";
+
+/** Appends the events in order; returns the highest position written (null when there were none). */
+export async function appendEvents(tx: Tx, events: readonly NewEvent[]): Promise<bigint | null> {
+  if (events.length === 0) return null;
+  const rows = events.map((e) => ({
+    type: e.type,
+    actorKind: e.actor.kind,
+    actorId: e.actor.id,
+    subjectType: e.subjectType,
+    subjectId: e.subjectId,
+    partnerId: e.partnerId ?? null,
+    appId: e.appId ?? (e.subjectType === "App" ? e.subjectId : null),
+    listingId: e.listingId ?? (e.subjectType === "Listing" ? e.subjectId : null),
+    marketplace: e.marketplace ?? null,
+    publicChange: e.publicChange ?? false,
+    before: e.before ? jsonSafe(e.before) : null,
+    after: e.after ? jsonSafe(e.after) : null,
+    reason: e.reason ?? null,
+    requestId: e.requestId ?? null,
+  }));
+  // WITH ORDINALITY keeps the caller's order in the positions.
+  const [row] = await tx.$queryRawUnsafe<{ last: bigint | null }[]>(
+    `WITH input AS (
+       SELECT r.*, o.n FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS o(doc, n),
+         LATERAL jsonb_to_record(o.doc) AS r("type" text, "actorKind" text, "actorId" uuid, "subjectType" text, "subjectId" uuid,
+           "partnerId" uuid, "appId" uuid, "listingId" uuid, "marketplace" text, "publicChange" boolean, "before" jsonb, "after" jsonb,
+           "reason" text, "requestId" text)
+     ), inserted AS (
+       INSERT INTO "Event" ("type", "actorKind", "actorId", "subjectType", "subjectId", "partnerId", "appId", "listingId", "marketplace",
+         "publicChange", "before", "after", "reason", "requestId")
+       SELECT "type", "actorKind"::"ActorKind", "actorId", "subjectType", "subjectId", "partnerId", "appId", "listingId",
+         "marketplace"::"Marketplace", "publicChange", "before", "after", "reason", "requestId"
+       FROM input ORDER BY n
+       RETURNING "position"
+     )
+     SELECT max("position") AS last FROM inserted`,
+    JSON.stringify(rows),
+  );
+  return row?.last ?? null;
+}
+
+/**
+ * program.change for work that appends its events with appendEvents: one transaction, and the bus
+ * hears the last position only after it committed.
+ */
+export async function changeInBatch<T>(program: Program, work: (tx: Tx) => Promise<{ result: T; lastPosition: bigint | null }>): Promise<T> {
+  const { result, lastPosition } = await program.change((tx) => work(tx));
+  if (lastPosition !== null) program.bus.notifyCommitted(lastPosition);
+  return result;
+}

@@ -1,0 +1,236 @@
+// Bulk usage import from a file (R-USE-1), CSV or NDJSON, streamed so memory stays flat however large
+// the file is.
+//
+// The bad-row policy: a file imports whole or not at all. A first streaming pass checks every row
+// (validateUsageRow, and that its app exists) and reports each bad row with its line number and
+// reason; if any row is bad, nothing is imported. Only a clean file is imported, in a second
+// streaming pass, in batches that each commit whole with their event: never a half-applied batch.
+// Re-importing a file replaces the same app-months (idempotent), so an import cut off by a crash is
+// finished by running it again.
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { createInterface } from "node:readline";
+import { latestPerAppMonth, validateUsageRow, type UsageRow, type UsageRowInput } from "../domain/usage.js";
+import { isUuid } from "../graphql/ids.js";
+
+export type UsageFileFormat = "csv" | "ndjson";
+
+const FIELDS = ["appId", "month", "activeCustomers", "installs", "uninstalls", "pushCalls", "pullCalls"] as const;
+
+export function formatOf(path: string, explicit?: string): UsageFileFormat {
+  if (explicit === "csv" || explicit === "ndjson") return explicit;
+  if (explicit) throw new Error(`--format must be csv or ndjson, got "${explicit}"`);
+  if (/\.(ndjson|jsonl)$/i.test(path)) return "ndjson";
+  if (/\.csv$/i.test(path)) return "csv";
+  throw new Error(`cannot tell the format of ${path} from its name: use .csv, .ndjson or --format csv|ndjson`);
+}
+
+export type ParsedLine = { line: number; input: UsageRowInput } | { line: number; error: string };
+
+/** Splits one CSV line; fields may be "quoted" (with "" for a quote inside). */
+function splitCsv(text: string): string[] {
+  if (!text.includes('"')) return text.split(",");
+  const out: string[] = [];
+  let cur = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cur += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") {
+      out.push(cur);
+      cur = "";
+    } else cur += c;
+  }
+  out.push(cur);
+  return out;
+}
+
+export interface FileProgress {
+  readonly bytes: number;
+  readonly totalBytes: number;
+  readonly lines: number;
+}
+
+/** Streams the file's rows with their line numbers (1-based; a CSV's header is line 1). Blank lines are skipped. */
+export async function* readUsageFile(path: string, format: UsageFileFormat, onBytes?: (bytes: number) => void): AsyncGenerator<ParsedLine> {
+  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+  let bytes = 0;
+  stream.on("data", (chunk) => {
+    bytes += chunk.length;
+    onBytes?.(bytes);
+  });
+  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  let n = 0;
+  let columns: number[] | null = null;
+  for await (const raw of lines) {
+    n++;
+    const text = n === 1 ? raw.replace(/^\uFEFF/, "") : raw;
+    if (text.trim() === "") continue;
+    if (format === "ndjson") {
+      let doc: unknown;
+      try {
+        doc = JSON.parse(text);
+      } catch {
+        yield { line: n, error: "not valid JSON" };
+        continue;
+      }
+      if (doc === null || typeof doc !== "object" || Array.isArray(doc)) {
+        yield { line: n, error: "must be a JSON object with " + FIELDS.join(", ") };
+        continue;
+      }
+      const o = doc as Record<string, unknown>;
+      yield { line: n, input: { appId: String(o.appId ?? ""), month: String(o.month ?? ""), activeCustomers: o.activeCustomers as never, installs: o.installs as never, uninstalls: o.uninstalls as never, pushCalls: o.pushCalls as never, pullCalls: o.pullCalls as never } };
+      continue;
+    }
+    const cells = splitCsv(text).map((c) => c.trim());
+    if (columns === null) {
+      const header = cells.map((c) => c.toLowerCase());
+      const missing = FIELDS.filter((f) => !header.includes(f.toLowerCase()));
+      if (missing.length) throw new Error(`line 1: the CSV header must name ${FIELDS.join(", ")} (missing ${missing.join(", ")})`);
+      columns = FIELDS.map((f) => header.indexOf(f.toLowerCase()));
+      continue;
+    }
+    if (cells.length !== columns.length && cells.length < Math.max(...columns) + 1) {
+      yield { line: n, error: `has ${cells.length} fields, the header has ${columns.length}` };
+      continue;
+    }
+    const [appId, month, activeCustomers, installs, uninstalls, pushCalls, pullCalls] = columns.map((i) => cells[i] ?? "") as [string, string, string, string, string, string, string];
+    yield { line: n, input: { appId, month, activeCustomers, installs, uninstalls, pushCalls, pullCalls } };
+  }
+}
+
+export interface BadRow {
+  readonly line: number;
+  readonly reason: string;
+}
+
+export interface CheckReport {
+  readonly rows: number;
+  readonly badRows: number;
+  /** The first `maxReported` bad rows, in line order. */
+  readonly bad: readonly BadRow[];
+  readonly apps: number;
+  readonly bytes: number;
+}
+
+/** Which of these app ids exist (the caller asks the database, in chunks). */
+export type KnownApps = (ids: readonly string[]) => Promise<ReadonlySet<string>>;
+
+/** Pass 1: every row checked; nothing written. */
+export async function checkUsageFile(
+  path: string,
+  opts: { format: UsageFileFormat; asOf: Date; knownApps: KnownApps; maxReported?: number; onProgress?: (p: FileProgress) => void },
+): Promise<CheckReport> {
+  const totalBytes = (await stat(path)).size;
+  const maxReported = opts.maxReported ?? 1000;
+  const bad: BadRow[] = [];
+  let badRows = 0;
+  let rows = 0;
+  let bytes = 0;
+  const report = (b: BadRow) => {
+    badRows++;
+    if (bad.length < maxReported) bad.push(b);
+  };
+  // App ids seen, each with its first line and row count: enough to name the rows of an unknown app.
+  const apps = new Map<string, { line: number; rows: number }>();
+  for await (const parsed of readUsageFile(path, opts.format, (b) => (bytes = b))) {
+    rows++;
+    if ("error" in parsed) report({ line: parsed.line, reason: parsed.error });
+    else {
+      const d = validateUsageRow(parsed.input, opts.asOf);
+      if (!d.ok) report({ line: parsed.line, reason: (d.refusal.fieldErrors ?? []).map((e) => `${e.field} ${e.message}`).join("; ") || d.refusal.message });
+      else {
+        const seen = apps.get(d.value.appId);
+        if (seen) seen.rows++;
+        else apps.set(d.value.appId, { line: parsed.line, rows: 1 });
+      }
+    }
+    if (rows % 50_000 === 0) opts.onProgress?.({ bytes, totalBytes, lines: rows });
+  }
+  opts.onProgress?.({ bytes: totalBytes, totalBytes, lines: rows });
+  const ids = [...apps.keys()];
+  const known = new Set<string>();
+  for (let i = 0; i < ids.length; i += 5000) {
+    const chunk = ids.slice(i, i + 5000);
+    for (const id of await opts.knownApps(chunk.filter(isUuid))) known.add(id);
+  }
+  const unknown: BadRow[] = [];
+  for (const [id, seen] of apps) {
+    if (!known.has(id)) {
+      badRows += seen.rows - 1;
+      unknown.push({ line: seen.line, reason: `appId: no app with id ${id}${seen.rows > 1 ? ` (nor on ${seen.rows - 1} more rows of this id)` : ""}` });
+    }
+  }
+  for (const u of unknown) report(u);
+  bad.sort((a, b) => a.line - b.line);
+  return { rows, badRows, bad, apps: known.size, bytes: totalBytes };
+}
+
+export interface ImportBatch {
+  /** Checked rows, one per app-month (a later row of the file replaced an earlier one). */
+  readonly rows: readonly UsageRow[];
+  /** The rows as read, for writers that send them on (the GraphQL batch mutation). */
+  readonly inputs: readonly UsageRowInput[];
+}
+
+export interface BatchResult {
+  readonly rows: number;
+  readonly created: number;
+  readonly replaced: number;
+}
+
+export interface ImportReport {
+  readonly rows: number;
+  readonly written: number;
+  readonly created: number;
+  readonly replaced: number;
+  readonly batches: number;
+  readonly firstMonth: string | null;
+  readonly lastMonth: string | null;
+}
+
+/** Pass 2: a file that passed checkUsageFile, written in batches of `batchSize` rows, each committed whole by `write`. */
+export async function importUsageFile(
+  path: string,
+  opts: { format: UsageFileFormat; asOf: Date; batchSize: number; write: (batch: ImportBatch) => Promise<BatchResult>; onProgress?: (p: FileProgress & { written: number }) => void },
+): Promise<ImportReport> {
+  const totalBytes = (await stat(path)).size;
+  let bytes = 0;
+  let rows = 0;
+  const totals = { written: 0, created: 0, replaced: 0, batches: 0 };
+  let firstMonth: string | null = null;
+  let lastMonth: string | null = null;
+  let pending: UsageRow[] = [];
+  let inputs: UsageRowInput[] = [];
+  const flush = async () => {
+    if (pending.length === 0) return;
+    const r = await opts.write({ rows: latestPerAppMonth(pending), inputs });
+    totals.written += r.rows;
+    totals.created += r.created;
+    totals.replaced += r.replaced;
+    totals.batches++;
+    pending = [];
+    inputs = [];
+    opts.onProgress?.({ bytes, totalBytes, lines: rows, written: totals.written });
+  };
+  for await (const parsed of readUsageFile(path, opts.format, (b) => (bytes = b))) {
+    rows++;
+    if ("error" in parsed) throw new Error(`line ${parsed.line}: ${parsed.error} (the file changed since it was checked?)`);
+    const d = validateUsageRow(parsed.input, opts.asOf);
+    if (!d.ok) throw new Error(`line ${parsed.line}: ${d.refusal.message} (the file changed since it was checked?)`);
+    const key = d.value.month.toISOString().slice(0, 7);
+    if (firstMonth === null || key < firstMonth) firstMonth = key;
+    if (lastMonth === null || key > lastMonth) lastMonth = key;
+    pending.push(d.value);
+    inputs.push(parsed.input);
+    if (pending.length >= opts.batchSize) await flush();
+  }
+  await flush();
+  return { rows, ...totals, firstMonth, lastMonth };
+}

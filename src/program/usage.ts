@@ -1,0 +1,125 @@
+// Recording usage per app per month (R-USE-1): rows are checked by the rule, de-duplicated (a later
+// row for the same app-month wins) and upserted in one statement per batch, with one usage.recorded
+// event per batch in the same transaction. The GraphQL mutation and the bulk import share this writer.
+import { randomUUID } from "node:crypto";
+import type { Viewer } from "../auth/viewer.js";
+import { latestPerAppMonth, monthKey, validateUsageRow, type UsageRow, type UsageRowInput } from "../domain/usage.js";
+import { actorOf, type Actor, type Tx } from "../events/log.js";
+import { InvalidInput, type FieldProblem } from "../graphql/errors.js";
+import { isUuid } from "../graphql/ids.js";
+import { appendEvents, changeInBatch } from "./event-batch.js";
+import { requireStaff } from "./guard.js";
+import type { Program } from "./program.js";
+
+/** Rows per GraphQL call (the bulk import sends batches of this size through the admin socket). */
+export const MAX_USAGE_BATCH = 5000;
+
+export interface UsageWriteResult {
+  readonly rows: number;
+  /** App-months that had no row before. */
+  readonly created: number;
+  /** App-months recorded again: the new row replaced the old one. */
+  readonly replaced: number;
+  readonly apps: number;
+}
+
+/** The partner of each known app id; ids that are not apps are missing from the map. */
+export async function appPartners(tx: Pick<Tx, "$queryRawUnsafe">, appIds: readonly string[]): Promise<Map<string, string>> {
+  const ids = [...new Set(appIds)].filter(isUuid);
+  if (ids.length === 0) return new Map();
+  const rows = await tx.$queryRawUnsafe<{ id: string; partnerId: string }[]>(
+    `SELECT a."id"::text AS id, a."partnerId"::text AS "partnerId" FROM "App" a
+     WHERE a."id" IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb))`,
+    JSON.stringify(ids),
+  );
+  return new Map(rows.map((r) => [r.id, r.partnerId]));
+}
+
+/**
+ * Upserts checked rows (at most one per app-month: use latestPerAppMonth) whose apps exist, and
+ * appends the batch's usage.recorded event. Runs in the caller's transaction.
+ */
+export async function writeUsageRows(
+  tx: Tx,
+  rows: readonly UsageRow[],
+  partnerOf: ReadonlyMap<string, string>,
+  actor: Actor,
+): Promise<UsageWriteResult & { lastPosition: bigint | null }> {
+  if (rows.length === 0) return { rows: 0, created: 0, replaced: 0, apps: 0, lastPosition: null };
+  const payload = rows.map((r) => ({
+    appId: r.appId, month: monthKey(r.month) + "-01", activeCustomers: r.activeCustomers, installs: r.installs, uninstalls: r.uninstalls,
+    pushCalls: r.pushCalls.toString(), pullCalls: r.pullCalls.toString(),
+  }));
+  // xmax = 0 only on a freshly inserted row: that tells a new app-month from a replaced one.
+  const written = await tx.$queryRawUnsafe<{ appId: string; month: Date; inserted: boolean }[]>(
+    `INSERT INTO "UsageMonth" ("appId", "month", "activeCustomers", "installs", "uninstalls", "pushCalls", "pullCalls", "recordedAt")
+     SELECT r."appId", r."month", r."activeCustomers", r."installs", r."uninstalls", r."pushCalls", r."pullCalls", now()
+     FROM jsonb_to_recordset($1::jsonb) AS r("appId" uuid, "month" date, "activeCustomers" int, "installs" int, "uninstalls" int,
+       "pushCalls" bigint, "pullCalls" bigint)
+     ON CONFLICT ("appId", "month") DO UPDATE SET
+       "activeCustomers" = EXCLUDED."activeCustomers", "installs" = EXCLUDED."installs", "uninstalls" = EXCLUDED."uninstalls",
+       "pushCalls" = EXCLUDED."pushCalls", "pullCalls" = EXCLUDED."pullCalls", "recordedAt" = EXCLUDED."recordedAt"
+     RETURNING "appId"::text AS "appId", "month", (xmax = 0) AS inserted`,
+    JSON.stringify(payload),
+  );
+  let created = 0;
+  let first = written[0]?.month ? new Date(written[0].month) : null;
+  let last = first;
+  for (const w of written) {
+    if (w.inserted) created += 1;
+    const m = new Date(w.month);
+    if (first === null || m < first) first = m;
+    if (last === null || m > last) last = m;
+  }
+  const apps = new Set(written.map((w) => w.appId)).size;
+  const partners = new Set(written.map((w) => partnerOf.get(w.appId))).size;
+  // One event per batch, not per app: an import of a million rows stays a few hundred events, and
+  // the change still commits with its event (R-EVT-1). The rows themselves are the per-app record.
+  const lastPosition = await appendEvents(tx, [{
+    type: "usage.recorded", actor, subjectType: "UsageBatch", subjectId: randomUUID(),
+    after: { rows: written.length, created, replaced: written.length - created, apps, partners, firstMonth: first ? monthKey(first) : null, lastMonth: last ? monthKey(last) : null },
+  }]);
+  return { rows: written.length, created, replaced: written.length - created, apps, lastPosition };
+}
+
+/** Field problems for rows whose app does not exist, named by their position in the batch. */
+export function unknownAppProblems(rows: readonly { appId: string }[], partnerOf: ReadonlyMap<string, string>, name: (i: number) => string): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  rows.forEach((r, i) => {
+    if (!partnerOf.has(r.appId)) problems.push({ field: `${name(i)}.appId`, message: `no app with id ${r.appId}` });
+  });
+  return problems;
+}
+
+/**
+ * R-USE-1: staff (or the program's own tools) record a batch of usage rows. All or nothing: one bad
+ * row (its index and reason are reported) and nothing is written.
+ */
+export async function recordUsage(program: Program, viewer: Viewer, input: readonly UsageRowInput[]): Promise<UsageWriteResult> {
+  requireStaff(viewer);
+  if (input.length === 0) throw new InvalidInput([{ field: "rows", message: "send at least one usage row" }], "R-USE-1");
+  if (input.length > MAX_USAGE_BATCH) {
+    throw new InvalidInput([{ field: "rows", message: `at most ${MAX_USAGE_BATCH} rows per call (got ${input.length}); split the batch` }], "R-USE-1");
+  }
+  const asOf = program.today();
+  const problems: FieldProblem[] = [];
+  const checked: UsageRow[] = [];
+  const indexOf: number[] = [];
+  input.forEach((row, i) => {
+    const d = validateUsageRow(row, asOf);
+    if (d.ok) {
+      checked.push(d.value);
+      indexOf.push(i);
+    }
+    else for (const e of d.refusal.fieldErrors ?? []) problems.push({ field: `rows[${i}].${e.field}`, message: e.message });
+  });
+  if (problems.length) throw new InvalidInput(problems, "R-USE-1");
+  const rows = latestPerAppMonth(checked);
+  return changeInBatch(program, async (tx) => {
+    const partnerOf = await appPartners(tx, rows.map((r) => r.appId));
+    const unknown = unknownAppProblems(checked, partnerOf, (i) => `rows[${indexOf[i]}]`);
+    if (unknown.length) throw new InvalidInput(unknown, "R-USE-1");
+    const { lastPosition, ...result } = await writeUsageRows(tx, rows, partnerOf, actorOf(viewer));
+    return { result, lastPosition };
+  });
+}

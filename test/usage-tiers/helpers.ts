@@ -1,0 +1,91 @@
+// Shared by the usage and tier tests: GraphQL calls that return data or the typed error, and
+// partners built straight in the database (fast) with live apps, usage, leads and inquiries.
+import { expect } from "vitest";
+import type { TestService } from "../support/harness.js";
+import { ERROR_FIELDS } from "../support/mutate.js";
+
+export interface Typed<T = any> {
+  data?: T;
+  error?: { __typename: string; message: string; rule?: string; missing?: string[]; toSatisfy?: string; problems?: { field: string; message: string }[]; relatedRule?: string | null };
+}
+
+/** Calls a field with `errors: {}` (a mutation, or a Partner field) and splits success from the typed error. */
+export async function call<T = any>(t: TestService, token: string | undefined, op: "mutation" | "query", varDefs: string, field: string, selection: string, variables: Record<string, unknown> = {}, wrap?: (inner: string) => string): Promise<Typed<T>> {
+  const inner = `result: ${field} { __typename ... on ${successName(field, op)} { data ${selection} } ${ERROR_FIELDS} }`;
+  const r = await t.gql(`${op}${varDefs ? `(${varDefs})` : ""} { ${wrap ? wrap(inner) : inner} }`, variables, token);
+  expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
+  let result = r.data;
+  while (result && !("result" in result)) result = Object.values(result)[0];
+  const value = result.result;
+  return value.__typename.endsWith("Success") ? { data: value.data } : { error: value };
+}
+
+function successName(field: string, op: "mutation" | "query") {
+  const name = field.split("(")[0]!;
+  const cap = name[0]!.toUpperCase() + name.slice(1);
+  return op === "mutation" ? `Mutation${cap}Success` : `Partner${cap}Success`;
+}
+
+export function refusal(o: Typed, rule: string) {
+  expect(o.error, `expected a refusal naming ${rule}, got ${JSON.stringify(o)}`).toBeDefined();
+  expect(o.error!.rule ?? o.error!.relatedRule).toBe(rule);
+  return o.error!;
+}
+
+export function okData<T>(o: Typed<T>): T {
+  expect(o.error, JSON.stringify(o.error)).toBeUndefined();
+  return o.data as T;
+}
+
+export const utc = (iso: string) => new Date(`${iso}T00:00:00.000Z`);
+
+type Prisma = TestService["service"]["program"]["prisma"];
+
+export interface BuiltApp { id: string; listingId: string | null }
+
+/**
+ * A partner with apps; each app with `live` has a LIVE commercial listing (with its approved
+ * revision) since `launchedAt`. Written directly: these tests are about usage and tiers.
+ */
+export async function buildPartner(prisma: Prisma, slug: string, apps: { name: string; flow: "PUSH" | "PULL" | "BIDIRECTIONAL"; launchedAt: string; live?: boolean }[], opts: { tierKey?: string; createdAt?: string } = {}) {
+  const partner = await prisma.partner.create({ data: { slug, name: slug, tierKey: opts.tierKey ?? "FOUNDATION", createdAt: utc(opts.createdAt ?? "2024-01-01") } });
+  const member = await prisma.partnerMember.create({ data: { partnerId: partner.id, email: `admin@${slug}.example`, name: "Admin", role: "ADMIN" } });
+  const built: BuiltApp[] = [];
+  for (const a of apps) {
+    const app = await prisma.app.create({ data: { partnerId: partner.id, name: a.name, kind: "OTHER", dataFlow: a.flow, launchedAt: utc(a.launchedAt) } });
+    let listingId: string | null = null;
+    if (a.live !== false) {
+      const listing = await prisma.listing.create({ data: { appId: app.id, partnerId: partner.id, marketplace: "COMMERCIAL", firstLiveAt: utc(a.launchedAt) } });
+      const rev = await prisma.listingRevision.create({
+        data: { listingId: listing.id, number: 1, status: "APPROVED", name: a.name.slice(0, 30), tagline: "Tagline", summary: "S".repeat(200), contactKind: "LEARN_MORE_LINK", learnMoreUrl: "https://example.com", createdById: member.id },
+      });
+      await prisma.listing.update({ where: { id: listing.id }, data: { state: "LIVE", liveRevisionId: rev.id } });
+      listingId = listing.id;
+    }
+    built.push({ id: app.id, listingId });
+  }
+  return { partner, member, apps: built };
+}
+
+/** The same usage every month from `from` to `to` (YYYY-MM, inclusive). */
+export async function monthlyUsage(prisma: Prisma, appId: string, from: string, to: string, u: { activeCustomers: number; installs?: number; uninstalls?: number; pushCalls?: number; pullCalls?: number }) {
+  const rows = [];
+  const [fy, fm] = from.split("-").map(Number) as [number, number];
+  const [ty, tm] = to.split("-").map(Number) as [number, number];
+  for (let i = fy * 12 + fm - 1; i <= ty * 12 + tm - 1; i++) {
+    rows.push({
+      appId, month: new Date(Date.UTC(Math.floor(i / 12), i % 12, 1)), activeCustomers: u.activeCustomers, installs: u.installs ?? 0, uninstalls: u.uninstalls ?? 0,
+      pushCalls: BigInt(u.pushCalls ?? 0), pullCalls: BigInt(u.pullCalls ?? 0),
+    });
+  }
+  await prisma.usageMonth.createMany({ data: rows });
+}
+
+export async function leads(prisma: Prisma, partnerId: string, memberId: string, list: { at: string; status: "NEW" | "ACCEPTED" | "WON" | "LOST" | "REJECTED"; decidedAt?: string }[]) {
+  await prisma.lead.createMany({
+    data: list.map((l, i) => ({
+      partnerId, company: `Co ${i}`, contactName: "C", contactEmail: `c${i}@x.example`, details: "d", status: l.status, submittedById: memberId,
+      createdAt: utc(l.at), statusChangedAt: utc(l.decidedAt ?? l.at),
+    })),
+  });
+}
