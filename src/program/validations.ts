@@ -98,6 +98,7 @@ export async function recordValidationCheck(
   const staff = requireStaff(viewer, ["INTEGRATION_MANAGER"]);
   return program.change(async (tx, record) => {
     const v = await loadOpen(tx, input.validationId);
+    requireClearanceFor(viewer, v.marketplace);
     const outcome = decide(canRecordCheck(
       { validation: v, appKind: v.app.kind, checks: v.checks, actor: { id: staff.staffId, role: staff.role } },
       { kind: input.kind, passed: input.passed, notes: input.notes },
@@ -127,6 +128,7 @@ export async function completeValidation(
   const staff = requireStaff(viewer, ["INTEGRATION_MANAGER"]);
   return program.change(async (tx, record) => {
     const v = await loadOpen(tx, input.validationId);
+    requireClearanceFor(viewer, v.marketplace);
     const done = decide(completeRule(
       { validation: v, appKind: v.app.kind, checks: v.checks, actor: { id: staff.staffId, role: staff.role } },
       input.outcome,

@@ -24,6 +24,11 @@ export function listingWhere(viewer: Viewer): Prisma.ListingWhereInput {
   return storefrontListingWhere(viewer);
 }
 
+/** History rows: events about a FedRAMP listing are for cleared viewers only (R-LIST-6), as on the subscriptions. */
+export function eventMarketplaceWhere(viewer: Viewer): Prisma.EventWhereInput {
+  return viewer.fedrampCleared ? {} : { OR: [{ marketplace: null }, { marketplace: "COMMERCIAL" }] };
+}
+
 export function partnerWhere(viewer: Viewer): Prisma.PartnerWhereInput {
   if (viewer.kind === "staff") return {};
   const onStorefront: Prisma.PartnerWhereInput = { apps: { some: { listings: { some: storefrontListingWhere(viewer) } } } };

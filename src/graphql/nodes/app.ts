@@ -1,6 +1,6 @@
 import { builder } from "../builder.js";
 import { uuidOrNil } from "../ids.js";
-import { appWhere, listingWhere, ownPartnerId } from "../../program/visibility.js";
+import { appWhere, eventMarketplaceWhere, listingWhere, ownPartnerId } from "../../program/visibility.js";
 import { AppKindEnum, AppStatusEnum, DataFlowEnum } from "../enums.js";
 import { PartnerNode } from "./partner.js";
 
@@ -29,8 +29,8 @@ export const AppNode = builder.prismaNode("App", {
     events: t.relatedConnection("events", {
       cursor: "position",
       authScopes: ownOf,
-      description: "This app's history (validations, test customers, listings), newest first.",
-      query: { orderBy: { position: "desc" } },
+      description: "This app's history (validations, test customers, listings), newest first (FedRAMP listing events with clearance only).",
+      query: (_args, ctx) => ({ where: eventMarketplaceWhere(ctx.viewer), orderBy: { position: "desc" } }),
     }),
     usage: t.relation("usage", {
       authScopes: ownOf,

@@ -2,7 +2,7 @@ import { GraphQLError } from "graphql";
 import { builder } from "../builder.js";
 import { ActorKindEnum, MarketplaceEnum } from "../enums.js";
 import { uuidOrNil } from "../ids.js";
-import { canSeePartnerPrivate, listingWhere, visibleMarketplaces } from "../../program/visibility.js";
+import { canSeePartnerPrivate, eventMarketplaceWhere, listingWhere, visibleMarketplaces } from "../../program/visibility.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 import type { ProgramEventRow } from "../../events/feed.js";
 import type { Viewer } from "../../auth/viewer.js";
@@ -141,7 +141,8 @@ builder.queryFields((t) => ({
         ...query,
         where: {
           ...(ctx.viewer.kind === "partner" ? { partnerId: ctx.viewer.partnerId } : {}),
-          ...(ctx.viewer.kind === "staff" && !ctx.viewer.fedrampCleared ? { OR: [{ marketplace: null }, { marketplace: "COMMERCIAL" }] } : {}),
+          // A partner without clearance reads its own history without the FedRAMP listing's events, as staff do.
+          ...eventMarketplaceWhere(ctx.viewer),
           ...(args.type ? { type: args.type } : {}),
         },
         orderBy: { position: "desc" },

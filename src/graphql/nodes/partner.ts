@@ -1,6 +1,6 @@
 import { builder } from "../builder.js";
 import { uuidOrNil } from "../ids.js";
-import { partnerWhere } from "../../program/visibility.js";
+import { eventMarketplaceWhere, ownPartnerId, partnerWhere } from "../../program/visibility.js";
 import { AgreementKindEnum, PartnerRoleEnum } from "../enums.js";
 import { standingOf } from "../../program/facts.js";
 import type { AgreementStanding } from "../../domain/partners.js";
@@ -57,8 +57,8 @@ export const PartnerNode = builder.prismaNode("Partner", {
     events: t.relatedConnection("events", {
       cursor: "position",
       authScopes: own,
-      description: "Everything that happened to this partner, newest first.",
-      query: { orderBy: { position: "desc" } },
+      description: "Everything that happened to this partner, newest first (FedRAMP listing events with clearance only).",
+      query: (_args, ctx) => ({ where: eventMarketplaceWhere(ctx.viewer), orderBy: { position: "desc" } }),
     }),
   }),
 });
@@ -66,7 +66,8 @@ export const PartnerNode = builder.prismaNode("Partner", {
 export const PartnerMemberNode = builder.prismaNode("PartnerMember", {
   id: { field: "id" },
   nullable: true,
-  findUnique: (id, ctx) => ({ id: uuidOrNil(id), partner: partnerWhere(ctx.viewer) }),
+  // Members are partner-private: anyone else reads a member's id like an unknown one.
+  findUnique: (id, ctx) => ({ id: uuidOrNil(id), partnerId: ownPartnerId(ctx.viewer) }),
   authScopes: (member) => ownOf(member),
   fields: (t) => ({
     name: t.exposeString("name"),

@@ -1,0 +1,658 @@
+// The authorization matrix, generated from the schema: every Query, Mutation and Subscription field
+// has at least one rule below (a new field without one fails the first test), and every rule is
+// tried as every role against the demo program and compared with what the rules say
+// (../shared/domain/RULES.md, "Actors"). A refused read of another partner's object must answer
+// exactly like a read of an id that does not exist (no existence oracle).
+//
+// Outcomes:
+//   ok        the role may use the field (mutations: anything but an authorization refusal, so a
+//             RuleViolation, InvalidInput or Conflict counts: the rules, not the role, said no)
+//   hidden    a read that answers as if the object did not exist (null, an empty list)
+//   auth      a GraphQL authorization error before the resolver runs (scope-auth)
+//   forbidden a typed Forbidden result (mutations) or a FORBIDDEN error (subscriptions)
+//   notFound  a typed NotFound result, the same as for an unknown id
+import type { Client } from "graphql-ws";
+import type { GraphQLObjectType } from "graphql";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { schema } from "../../src/graphql/schema.js";
+import { startTestService, type GqlResult, type TestService } from "../support/harness.js";
+import { globalId as gid, loadDemoWorld, type DemoWorld } from "../support/world.js";
+import { content } from "../support/mutate.js";
+import { collect, wsClient } from "../support/subscriber.js";
+
+const ROLES = ["public", "other", "otherAdmin", "member", "memberFed", "admin", "adminFed", "manager", "managerFed", "staff", "staffFed"] as const;
+type Role = (typeof ROLES)[number];
+type Outcome = "ok" | "hidden" | "auth" | "forbidden" | "notFound";
+
+// Role groups. "Own" roles belong to the partner the rule is about; "other" roles to another
+// partner (Brightbeam). otherAdmin carries FedRAMP clearance: clearance never crosses partners.
+const OWN: Role[] = ["member", "memberFed", "admin", "adminFed"];
+const ADMINS: Role[] = ["admin", "adminFed"];
+const MEMBERS: Role[] = ["member", "memberFed"];
+const OTHER: Role[] = ["other", "otherAdmin"];
+const PROGRAM_STAFF: Role[] = ["staff", "staffFed"];
+const MANAGERS: Role[] = ["manager", "managerFed"];
+const ANY_STAFF: Role[] = [...PROGRAM_STAFF, ...MANAGERS];
+const CLEARED: Role[] = ["otherAdmin", "memberFed", "adminFed", "managerFed", "staffFed"];
+const UNCLEARED: Role[] = ROLES.filter((r) => !CLEARED.includes(r));
+const ALL: Role[] = [...ROLES];
+
+/** Every role gets exactly one outcome; `rest` fills the roles not named. */
+function rule(spec: Partial<Record<Outcome, readonly Role[]>> & { rest?: Outcome }): Record<Role, Outcome> {
+  const out: Partial<Record<Role, Outcome>> = {};
+  for (const [outcome, roles] of Object.entries(spec)) {
+    if (outcome === "rest") continue;
+    for (const r of roles as Role[]) {
+      if (out[r] && out[r] !== outcome) throw new Error(`rule gives ${r} both ${out[r]} and ${outcome}`);
+      out[r] = outcome as Outcome;
+    }
+  }
+  for (const r of ROLES) {
+    out[r] ??= spec.rest;
+    if (!out[r]) throw new Error(`rule has no outcome for ${r}`);
+  }
+  return out as Record<Role, Outcome>;
+}
+
+interface Fixtures {
+  w: DemoWorld;
+  nw: { partner: string; insights: string; scheduler: string; spareApp: string; retireApp: string; commercial: string; fedListing: string; scheduler_listing: string;
+    validation: string; fedValidation: string; openFedValidation: string; testCustomer: string; lead: string; inquiry: string; nora: string; removable: Record<Role, string> };
+  cobalt: { partner: string; app: string; listing: string; validation: string; member: string };
+  staff: { ivy: string };
+  policyId: string;
+  agreement: { kind: string; version: number; bodySha256: string };
+  year: number;
+}
+
+interface Case {
+  /** Type.field, e.g. Query.apps */
+  field: string;
+  name: string;
+  /** Whose members and admins the "own" roles are. */
+  partner?: "northwind" | "cobalt";
+  doc: string;
+  vars?: (f: Fixtures, role: Role) => Record<string, unknown>;
+  /** The same call about an object that does not exist: a hidden/notFound answer must be identical. */
+  unknown?: (f: Fixtures, role: Role) => Record<string, unknown>;
+  /** Queries: whether the protected thing came back. */
+  seen?: (data: any, f: Fixtures) => boolean;
+  expect: Record<Role, Outcome>;
+}
+
+const NIL = "00000000-0000-0000-0000-0000000000ff";
+const edges = (c: { edges: { node: any }[] }) => c.edges.map((e) => e.node);
+const ids = (c: { edges: { node: { id: string } }[] }) => edges(c).map((n) => n.id);
+
+// ---------------------------------------------------------------------------------------------
+// Queries
+// ---------------------------------------------------------------------------------------------
+const nodeCase = (name: string, type: string, id: (f: Fixtures) => string, partner: "northwind" | "cobalt", expect: Record<Role, Outcome>): Case => ({
+  field: "Query.node",
+  name,
+  partner,
+  doc: `query($id: ID!) { node(id: $id) { __typename id } }`,
+  vars: (f) => ({ id: gid(type, id(f)) }),
+  unknown: () => ({ id: gid(type, NIL) }),
+  seen: (d) => d.node !== null,
+  expect,
+});
+
+const queries: Case[] = [
+  { field: "Query.viewer", name: "who am I", doc: `{ viewer { role fedrampCleared } }`, seen: (d) => !!d.viewer.role, expect: rule({ ok: ALL }) },
+  { field: "Query.categories", name: "category list", doc: `{ categories { slug } }`, seen: (d) => d.categories.length > 0, expect: rule({ ok: ALL }) },
+  { field: "Query.currentAgreements", name: "published agreements", doc: `{ currentAgreements { kind version } }`, seen: (d) => d.currentAgreements.length === 2, expect: rule({ ok: ALL }) },
+  { field: "Query.programPolicy", name: "this year's policy", doc: `{ programPolicy { year tiers { key } } }`, seen: (d) => d.programPolicy !== null, expect: rule({ ok: ALL }) },
+  { field: "Query.programPolicies", name: "every policy version", doc: `{ programPolicies { year version } }`, seen: (d) => d.programPolicies.length > 0, expect: rule({ ok: ANY_STAFF, rest: "auth" }) },
+  { field: "Query.staffUsers", name: "staff directory", doc: `{ staffUsers { name email } }`, seen: (d) => d.staffUsers.length > 0, expect: rule({ ok: ANY_STAFF, rest: "auth" }) },
+  {
+    field: "Query.apps", name: "apps of the partner", doc: `{ apps(first: 50) { edges { node { id } } } }`,
+    seen: (d, f) => ids(d.apps).includes(gid("App", f.nw.insights)),
+    expect: rule({ ok: [...OWN, ...ANY_STAFF], hidden: OTHER, auth: ["public"] }),
+  },
+  {
+    field: "Query.apps", name: "apps filtered by another partner's id", doc: `query($p: ID) { apps(first: 50, partnerId: $p) { edges { node { id } } } }`,
+    vars: (f) => ({ p: gid("Partner", f.nw.partner) }), unknown: () => ({ p: gid("Partner", NIL) }),
+    seen: (d) => d.apps.edges.length > 0,
+    expect: rule({ ok: [...OWN, ...ANY_STAFF], hidden: OTHER, auth: ["public"] }),
+  },
+  {
+    field: "Query.validations", name: "Commercial validations", doc: `{ validations(first: 50) { edges { node { id } } } }`,
+    seen: (d, f) => ids(d.validations).includes(gid("AppValidation", f.nw.validation)),
+    expect: rule({ ok: [...OWN, ...ANY_STAFF], hidden: OTHER, auth: ["public"] }),
+  },
+  {
+    field: "Query.validations", name: "FedRAMP validations need clearance", doc: `{ validations(first: 50) { edges { node { id } } } }`,
+    seen: (d, f) => ids(d.validations).includes(gid("AppValidation", f.nw.fedValidation)),
+    expect: rule({ ok: ["memberFed", "adminFed", "managerFed", "staffFed"], auth: ["public"], rest: "hidden" }),
+  },
+  {
+    field: "Query.leads", name: "leads", doc: `{ leads(first: 50) { edges { node { id } } } }`,
+    seen: (d, f) => ids(d.leads).includes(f.nw.lead),
+    expect: rule({ ok: [...OWN, ...ANY_STAFF], hidden: OTHER, auth: ["public"] }),
+  },
+  {
+    field: "Query.events", name: "the partner's history", doc: `{ events(first: 50, type: "lead.sent") { edges { node { subjectId } } } }`,
+    seen: (d, f) => edges(d.events).some((e) => e.subjectId === f.nw.lead),
+    expect: rule({ ok: [...OWN, ...ANY_STAFF], hidden: OTHER, auth: ["public"] }),
+  },
+  {
+    field: "Query.events", name: "FedRAMP history needs clearance", doc: `{ events(first: 50, type: "listing.live") { edges { node { marketplace } } } }`,
+    seen: (d) => edges(d.events).some((e) => e.marketplace === "FEDRAMP"),
+    expect: rule({ ok: ["memberFed", "adminFed", "managerFed", "staffFed"], auth: ["public"], rest: "hidden" }),
+  },
+  {
+    field: "Query.listings", name: "Commercial storefront", doc: `{ listings(first: 50) { edges { node { id } } } }`,
+    seen: (d, f) => ids(d.listings).includes(gid("Listing", f.nw.commercial)), expect: rule({ ok: ALL }),
+  },
+  {
+    field: "Query.listings", name: "FedRAMP storefront needs clearance", doc: `{ listings(first: 50, marketplace: FEDRAMP) { edges { node { id } } } }`,
+    seen: (d, f) => ids(d.listings).includes(gid("Listing", f.nw.fedListing)), expect: rule({ ok: CLEARED, hidden: UNCLEARED }),
+  },
+  {
+    field: "Query.myListings", name: "listings to manage", doc: `{ myListings(first: 50) { edges { node { id } } } }`,
+    seen: (d, f) => ids(d.myListings).includes(gid("Listing", f.nw.commercial)),
+    expect: rule({ ok: [...OWN, ...ANY_STAFF], hidden: OTHER, auth: ["public"] }),
+  },
+  {
+    field: "Query.myListings", name: "FedRAMP listings to manage need clearance", doc: `{ myListings(first: 50) { edges { node { id } } } }`,
+    seen: (d, f) => ids(d.myListings).includes(gid("Listing", f.nw.fedListing)),
+    expect: rule({ ok: ["memberFed", "adminFed", "managerFed", "staffFed"], auth: ["public"], rest: "hidden" }),
+  },
+  nodeCase("a partner not on the storefront", "Partner", (f) => f.cobalt.partner, "cobalt", rule({ ok: [...OWN, ...ANY_STAFF], hidden: ["public", ...OTHER] })),
+  nodeCase("a partner on the storefront", "Partner", (f) => f.nw.partner, "northwind", rule({ ok: ALL })),
+  nodeCase("an app not on the storefront", "App", (f) => f.cobalt.app, "cobalt", rule({ ok: [...OWN, ...ANY_STAFF], hidden: ["public", ...OTHER] })),
+  nodeCase("a draft listing", "Listing", (f) => f.cobalt.listing, "cobalt", rule({ ok: [...OWN, ...ANY_STAFF], hidden: ["public", ...OTHER] })),
+  nodeCase("a live FedRAMP listing", "Listing", (f) => f.nw.fedListing, "northwind", rule({ ok: CLEARED, hidden: UNCLEARED })),
+  nodeCase("a Commercial validation", "AppValidation", (f) => f.nw.validation, "northwind", rule({ ok: [...OWN, ...ANY_STAFF], hidden: ["public", ...OTHER] })),
+  // The partner follows its own validations on every marketplace (App.validations shows them too);
+  // only the validation queue (Query.validations) is limited to what the viewer is cleared for.
+  nodeCase("a FedRAMP validation", "AppValidation", (f) => f.nw.fedValidation, "northwind", rule({ ok: [...OWN, ...ANY_STAFF], hidden: ["public", ...OTHER] })),
+  nodeCase("a member of a partner on the storefront", "PartnerMember", (f) => f.nw.nora, "northwind", rule({ ok: [...OWN, ...ANY_STAFF], hidden: ["public", ...OTHER] })),
+  nodeCase("a member of a partner not on the storefront", "PartnerMember", (f) => f.cobalt.member, "cobalt", rule({ ok: [...OWN, ...ANY_STAFF], hidden: ["public", ...OTHER] })),
+  nodeCase("a staff user", "StaffUser", (f) => f.staff.ivy, "northwind", rule({ ok: [...OTHER, ...OWN, ...ANY_STAFF], hidden: ["public"] })),
+  {
+    field: "Query.nodes", name: "several nodes", partner: "cobalt", doc: `query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }`,
+    vars: (f) => ({ ids: [gid("Partner", f.cobalt.partner), gid("App", f.cobalt.app), gid("Listing", f.cobalt.listing)] }),
+    unknown: () => ({ ids: [gid("Partner", NIL), gid("App", NIL), gid("Listing", NIL)] }),
+    seen: (d) => d.nodes.some((n: unknown) => n !== null),
+    expect: rule({ ok: [...OWN, ...ANY_STAFF], hidden: ["public", ...OTHER] }),
+  },
+  {
+    field: "Query.partner", name: "a partner by id", partner: "cobalt", doc: `query($id: ID) { partner(id: $id) { id name } }`,
+    vars: (f) => ({ id: gid("Partner", f.cobalt.partner) }), unknown: () => ({ id: gid("Partner", NIL) }),
+    seen: (d) => d.partner !== null, expect: rule({ ok: [...OWN, ...ANY_STAFF], hidden: ["public", ...OTHER] }),
+  },
+  {
+    field: "Query.partner", name: "a partner by slug", partner: "cobalt", doc: `query($slug: String) { partner(slug: $slug) { id name } }`,
+    vars: () => ({ slug: "cobalt-estimating" }), unknown: () => ({ slug: "no-such-partner" }),
+    seen: (d) => d.partner !== null, expect: rule({ ok: [...OWN, ...ANY_STAFF], hidden: ["public", ...OTHER] }),
+  },
+  {
+    field: "Query.partners", name: "partner directory", partner: "cobalt", doc: `{ partners(first: 50) { edges { node { id } } } }`,
+    seen: (d, f) => ids(d.partners).includes(gid("Partner", f.cobalt.partner)),
+    expect: rule({ ok: [...OWN, ...ANY_STAFF], hidden: ["public", ...OTHER] }),
+  },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Subscriptions (subscribe-time refusal over graphql-ws; `after: "0"` replays history, so an
+// accepted subscription delivers an event at once)
+// ---------------------------------------------------------------------------------------------
+const subscriptions: Case[] = [
+  {
+    field: "Subscription.listingChanges", name: "Commercial storefront changes",
+    doc: `subscription { listingChanges(marketplace: COMMERCIAL, after: "0") { position } }`, expect: rule({ ok: ALL }),
+  },
+  {
+    field: "Subscription.listingChanges", name: "FedRAMP storefront changes need clearance",
+    doc: `subscription { listingChanges(marketplace: FEDRAMP, after: "0") { position } }`, expect: rule({ ok: CLEARED, forbidden: UNCLEARED }),
+  },
+  {
+    field: "Subscription.partnerEvents", name: "a partner's events", doc: `subscription($p: ID!) { partnerEvents(partnerId: $p, after: "0") { position } }`,
+    vars: (f) => ({ p: gid("Partner", f.nw.partner) }), unknown: () => ({ p: gid("Partner", NIL) }),
+    expect: rule({ ok: [...OWN, ...ANY_STAFF], forbidden: ["public", ...OTHER] }),
+  },
+  {
+    field: "Subscription.programEvents", name: "every program event", doc: `subscription { programEvents(after: "0") { position } }`,
+    expect: rule({ ok: ANY_STAFF, rest: "forbidden" }),
+  },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Mutations, in the order they run (later ones may find earlier ones' changes: that moves an
+// allowed call between success and a rule's refusal, never across an authorization outcome)
+// ---------------------------------------------------------------------------------------------
+const R = `{ __typename ... on Error { message } ... on NotFound { what } }`;
+/** Partner-scoped use case: another partner and the public get NotFound, staff Forbidden. */
+const partnerOnly = (allowed: Role[] = OWN) =>
+  rule({ ok: allowed, forbidden: [...OWN.filter((r) => !allowed.includes(r)), ...ANY_STAFF], notFound: ["public", ...OTHER] });
+const staffOnly = rule({ ok: PROGRAM_STAFF, rest: "forbidden" });
+const staffScope = rule({ ok: PROGRAM_STAFF, rest: "auth" });
+const roleTag = (role: Role) => `${role.toLowerCase()}-${Math.random().toString(36).slice(2, 8)}`;
+
+const mutations: Case[] = [
+  {
+    field: "Mutation.signUpPartner", name: "anyone may join",
+    doc: `mutation($input: SignUpPartnerInput!) { r: signUpPartner(input: $input) ${R} }`,
+    vars: (_f, role) => { const tag = roleTag(role); return { input: { name: `Matrix ${tag}`, slug: `matrix-${tag}`, adminName: "Ada", adminEmail: `ada@${tag}.example` } }; },
+    expect: rule({ ok: ALL }),
+  },
+  {
+    field: "Mutation.createApp", name: "an app for the partner",
+    doc: `mutation($p: ID!) { r: createApp(partnerId: $p, name: "Matrix App", kind: OTHER, dataFlow: PUSH) ${R} }`,
+    vars: (f) => ({ p: gid("Partner", f.nw.partner) }), unknown: () => ({ p: gid("Partner", NIL) }), expect: partnerOnly(),
+  },
+  {
+    field: "Mutation.updateApp", name: "the partner's app",
+    doc: `mutation($a: ID!) { r: updateApp(appId: $a, name: "Northwind Insights") ${R} }`,
+    vars: (f) => ({ a: gid("App", f.nw.insights) }), unknown: () => ({ a: gid("App", NIL) }), expect: partnerOnly(),
+  },
+  {
+    field: "Mutation.registerTestCustomer", name: "a test customer of the partner's app",
+    doc: `mutation($a: ID!, $ref: String!) { r: registerTestCustomer(appId: $a, customerRef: $ref, customerName: "Matrix Customer") ${R} }`,
+    vars: (f, role) => ({ a: gid("App", f.nw.spareApp), ref: `cust-${roleTag(role)}` }), unknown: (_f, role) => ({ a: gid("App", NIL), ref: `cust-${role}` }), expect: partnerOnly(),
+  },
+  {
+    field: "Mutation.recordTestCustomerUse", name: "use by the partner's test customer",
+    doc: `mutation($c: ID!) { r: recordTestCustomerUse(testCustomerId: $c) ${R} }`,
+    vars: (f) => ({ c: f.nw.testCustomer }), unknown: () => ({ c: NIL }), expect: partnerOnly(),
+  },
+  {
+    field: "Mutation.retireApp", name: "an admin retires the partner's app",
+    doc: `mutation($a: ID!) { r: retireApp(appId: $a) ${R} }`,
+    vars: (f) => ({ a: gid("App", f.nw.retireApp) }), unknown: () => ({ a: gid("App", NIL) }), expect: partnerOnly(ADMINS),
+  },
+  {
+    field: "Mutation.requestValidation", name: "Commercial validation of the partner's app",
+    doc: `mutation($a: ID!) { r: requestValidation(appId: $a, marketplace: COMMERCIAL) ${R} }`,
+    vars: (f) => ({ a: gid("App", f.nw.scheduler) }), unknown: () => ({ a: gid("App", NIL) }), expect: partnerOnly(),
+  },
+  {
+    field: "Mutation.requestValidation", name: "FedRAMP validation needs clearance",
+    doc: `mutation($a: ID!) { r: requestValidation(appId: $a, marketplace: FEDRAMP) ${R} }`,
+    vars: (f) => ({ a: gid("App", f.nw.scheduler) }), unknown: () => ({ a: gid("App", NIL) }), expect: partnerOnly(["memberFed", "adminFed"]),
+  },
+  {
+    field: "Mutation.assignIntegrationManager", name: "staff assign a Commercial validation", partner: "cobalt",
+    doc: `mutation($v: ID!, $m: ID) { r: assignIntegrationManager(validationId: $v, managerId: $m) ${R} }`,
+    vars: (f) => ({ v: gid("AppValidation", f.cobalt.validation), m: gid("StaffUser", f.staff.ivy) }),
+    expect: rule({ ok: ANY_STAFF, rest: "forbidden" }),
+  },
+  {
+    field: "Mutation.assignIntegrationManager", name: "a FedRAMP validation needs clearance",
+    doc: `mutation($v: ID!, $m: ID) { r: assignIntegrationManager(validationId: $v, managerId: $m) ${R} }`,
+    vars: (f) => ({ v: gid("AppValidation", f.nw.openFedValidation), m: gid("StaffUser", f.staff.ivy) }),
+    expect: rule({ ok: ["managerFed", "staffFed"], rest: "forbidden" }),
+  },
+  {
+    field: "Mutation.recordValidationCheck", name: "integration managers record checks", partner: "cobalt",
+    doc: `mutation($v: ID!) { r: recordValidationCheck(validationId: $v, kind: DATA_TRANSFER, passed: true, notes: "moved 10 rows") ${R} }`,
+    vars: (f) => ({ v: gid("AppValidation", f.cobalt.validation) }), expect: rule({ ok: MANAGERS, rest: "forbidden" }),
+  },
+  {
+    field: "Mutation.recordValidationCheck", name: "checks of a FedRAMP validation need clearance",
+    doc: `mutation($v: ID!) { r: recordValidationCheck(validationId: $v, kind: DEMONSTRATION, passed: true, notes: "demo") ${R} }`,
+    vars: (f) => ({ v: gid("AppValidation", f.nw.openFedValidation) }), expect: rule({ ok: ["managerFed"], rest: "forbidden" }),
+  },
+  {
+    field: "Mutation.completeValidation", name: "integration managers complete validations", partner: "cobalt",
+    doc: `mutation($v: ID!) { r: completeValidation(validationId: $v, outcome: FAILED, notes: "not yet") ${R} }`,
+    vars: (f) => ({ v: gid("AppValidation", f.cobalt.validation) }), expect: rule({ ok: MANAGERS, rest: "forbidden" }),
+  },
+  {
+    field: "Mutation.completeValidation", name: "completing a FedRAMP validation needs clearance",
+    doc: `mutation($v: ID!) { r: completeValidation(validationId: $v, outcome: FAILED, notes: "not yet") ${R} }`,
+    vars: (f) => ({ v: gid("AppValidation", f.nw.openFedValidation) }), expect: rule({ ok: ["managerFed"], rest: "forbidden" }),
+  },
+  {
+    field: "Mutation.createListing", name: "a Commercial listing of the partner's app",
+    doc: `mutation($a: ID!, $c: ListingContentInput!) { r: createListing(appId: $a, marketplace: COMMERCIAL, content: $c) ${R} }`,
+    vars: (f) => ({ a: gid("App", f.nw.spareApp), c: content("Matrix Listing") }), unknown: () => ({ a: gid("App", NIL), c: content("Matrix Listing") }), expect: partnerOnly(),
+  },
+  {
+    field: "Mutation.createListing", name: "a FedRAMP listing needs clearance",
+    doc: `mutation($a: ID!, $c: ListingContentInput!) { r: createListing(appId: $a, marketplace: FEDRAMP, content: $c) ${R} }`,
+    vars: (f) => ({ a: gid("App", f.nw.spareApp), c: content("Matrix Gov") }), unknown: () => ({ a: gid("App", NIL), c: content("Matrix Gov") }),
+    expect: partnerOnly(["memberFed", "adminFed"]),
+  },
+  {
+    field: "Mutation.editListing", name: "edit the partner's Commercial listing",
+    doc: `mutation($l: ID!, $c: ListingContentInput!) { r: editListing(listingId: $l, content: $c) ${R} }`,
+    vars: (f) => ({ l: gid("Listing", f.nw.scheduler_listing), c: content("Northwind Scheduler") }), unknown: () => ({ l: gid("Listing", NIL), c: content("Northwind Scheduler") }),
+    expect: partnerOnly(),
+  },
+  {
+    field: "Mutation.editListing", name: "editing a FedRAMP listing needs clearance",
+    doc: `mutation($l: ID!, $c: ListingContentInput!) { r: editListing(listingId: $l, content: $c) ${R} }`,
+    vars: (f) => ({ l: gid("Listing", f.nw.fedListing), c: content("Northwind Insights Gov") }), unknown: () => ({ l: gid("Listing", NIL), c: content("Northwind Insights Gov") }),
+    expect: partnerOnly(["memberFed", "adminFed"]),
+  },
+  {
+    field: "Mutation.submitListing", name: "submit the partner's draft", partner: "cobalt",
+    doc: `mutation($l: ID!) { r: submitListing(listingId: $l) ${R} }`,
+    vars: (f) => ({ l: gid("Listing", f.cobalt.listing) }), unknown: () => ({ l: gid("Listing", NIL) }), expect: partnerOnly(),
+  },
+  {
+    field: "Mutation.submitListing", name: "submitting a FedRAMP listing needs clearance",
+    doc: `mutation($l: ID!) { r: submitListing(listingId: $l) ${R} }`,
+    vars: (f) => ({ l: gid("Listing", f.nw.fedListing) }), unknown: () => ({ l: gid("Listing", NIL) }), expect: partnerOnly(["memberFed", "adminFed"]),
+  },
+  {
+    field: "Mutation.approveListing", name: "program staff approve", partner: "cobalt",
+    doc: `mutation($l: ID!) { r: approveListing(listingId: $l) ${R} }`, vars: (f) => ({ l: gid("Listing", f.cobalt.listing) }), expect: staffOnly,
+  },
+  {
+    field: "Mutation.approveListing", name: "approving a FedRAMP listing needs clearance",
+    doc: `mutation($l: ID!) { r: approveListing(listingId: $l) ${R} }`, vars: (f) => ({ l: gid("Listing", f.nw.fedListing) }), expect: rule({ ok: ["staffFed"], rest: "forbidden" }),
+  },
+  {
+    field: "Mutation.rejectListing", name: "program staff reject", partner: "cobalt",
+    doc: `mutation($l: ID!) { r: rejectListing(listingId: $l, reasons: "screenshots missing") ${R} }`, vars: (f) => ({ l: gid("Listing", f.cobalt.listing) }), expect: staffOnly,
+  },
+  {
+    field: "Mutation.rejectListing", name: "rejecting a FedRAMP listing needs clearance",
+    doc: `mutation($l: ID!) { r: rejectListing(listingId: $l, reasons: "screenshots missing") ${R} }`, vars: (f) => ({ l: gid("Listing", f.nw.fedListing) }), expect: rule({ ok: ["staffFed"], rest: "forbidden" }),
+  },
+  {
+    field: "Mutation.sendInquiry", name: "anyone writes through a live Commercial listing",
+    doc: `mutation($l: ID!) { r: sendInquiry(listingId: $l, senderName: "Jo", senderEmail: "jo@example.com", message: "Does it sync cost codes?") ${R} }`,
+    vars: (f) => ({ l: gid("Listing", f.nw.commercial) }), expect: rule({ ok: ALL }),
+  },
+  {
+    field: "Mutation.sendInquiry", name: "a FedRAMP listing is missing to the uncleared",
+    doc: `mutation($l: ID!) { r: sendInquiry(listingId: $l, senderName: "Jo", senderEmail: "jo@example.com", message: "Is it FedRAMP authorized?") ${R} }`,
+    vars: (f) => ({ l: gid("Listing", f.nw.fedListing) }), unknown: () => ({ l: gid("Listing", NIL) }), expect: rule({ ok: CLEARED, notFound: UNCLEARED }),
+  },
+  {
+    field: "Mutation.answerInquiry", name: "the partner answers its inquiry",
+    doc: `mutation($i: ID!) { r: answerInquiry(inquiryId: $i, response: "Yes, both ways.") ${R} }`,
+    vars: (f) => ({ i: f.nw.inquiry }), unknown: () => ({ i: NIL }), expect: partnerOnly(),
+  },
+  {
+    field: "Mutation.sendLead", name: "the partner sends a lead",
+    doc: `mutation($p: ID!) { r: sendLead(partnerId: $p, company: "Acme", contactName: "Al", contactEmail: "al@acme.example", details: "40 projects") ${R} }`,
+    vars: (f) => ({ p: gid("Partner", f.nw.partner) }), unknown: () => ({ p: gid("Partner", NIL) }), expect: partnerOnly(),
+  },
+  {
+    field: "Mutation.triageLead", name: "program staff triage leads",
+    doc: `mutation($l: ID!) { r: triageLead(leadId: $l, status: WON, note: "signed") ${R} }`, vars: (f) => ({ l: f.nw.lead }), expect: staffOnly,
+  },
+  {
+    field: "Mutation.inviteMember", name: "an admin invites members",
+    doc: `mutation($p: ID!, $e: String!) { r: inviteMember(partnerId: $p, name: "New Person", email: $e, role: MEMBER) ${R} }`,
+    vars: (f, role) => ({ p: gid("Partner", f.nw.partner), e: `new-${roleTag(role)}@northwind.example` }),
+    unknown: (_f, role) => ({ p: gid("Partner", NIL), e: `new-${role}@nowhere.example` }), expect: partnerOnly(ADMINS),
+  },
+  {
+    field: "Mutation.removeMember", name: "an admin removes members",
+    doc: `mutation($m: ID!) { r: removeMember(memberId: $m) ${R} }`,
+    vars: (f, role) => ({ m: gid("PartnerMember", f.nw.removable[role]) }), unknown: () => ({ m: gid("PartnerMember", NIL) }), expect: partnerOnly(ADMINS),
+  },
+  {
+    field: "Mutation.signAgreement", name: "an admin signs",
+    doc: `mutation($p: ID!, $k: AgreementKind!, $v: Int!, $s: String!) { r: signAgreement(partnerId: $p, kind: $k, version: $v, bodySha256: $s) ${R} }`,
+    vars: (f) => ({ p: gid("Partner", f.nw.partner), k: f.agreement.kind, v: f.agreement.version, s: f.agreement.bodySha256 }),
+    unknown: (f) => ({ p: gid("Partner", NIL), k: f.agreement.kind, v: f.agreement.version, s: f.agreement.bodySha256 }), expect: partnerOnly(ADMINS),
+  },
+  {
+    field: "Mutation.publishAgreement", name: "program staff publish agreements",
+    doc: `mutation { r: publishAgreement(kind: TECHNOLOGY_ADDENDUM, title: "Technology Partner Addendum", body: "v2 text") ${R} }`, expect: staffOnly,
+  },
+  {
+    field: "Mutation.delistListing", name: "the partner or program staff delist a Commercial listing",
+    doc: `mutation($l: ID!) { r: delistListing(listingId: $l, reason: "paused") ${R} }`,
+    vars: (f) => ({ l: gid("Listing", f.nw.scheduler_listing) }), unknown: () => ({ l: gid("Listing", NIL) }),
+    expect: rule({ ok: [...OWN, ...PROGRAM_STAFF], forbidden: MANAGERS, notFound: ["public", ...OTHER] }),
+  },
+  {
+    field: "Mutation.delistListing", name: "delisting a FedRAMP listing needs clearance",
+    doc: `mutation($l: ID!) { r: delistListing(listingId: $l, reason: "paused") ${R} }`,
+    vars: (f) => ({ l: gid("Listing", f.nw.fedListing) }), unknown: () => ({ l: gid("Listing", NIL) }),
+    expect: rule({ ok: ["memberFed", "adminFed", "staffFed"], forbidden: ["member", "admin", "staff", ...MANAGERS], notFound: ["public", ...OTHER] }),
+  },
+  {
+    field: "Mutation.recordUsage", name: "program staff record usage",
+    doc: `mutation($rows: [UsageRowInput!]!) { r: recordUsage(rows: $rows) ${R} }`,
+    vars: (f) => ({ rows: [{ appId: gid("App", f.nw.insights), month: `${f.year}-01`, activeCustomers: 70, installs: 3, uninstalls: 0, pushCalls: "1000", pullCalls: "900" }] }),
+    expect: staffScope,
+  },
+  { field: "Mutation.runLowUsageSweep", name: "program staff run the sweep", doc: `mutation { r: runLowUsageSweep ${R} }`, expect: staffScope },
+  {
+    field: "Mutation.runTierAssessment", name: "program staff assess tiers",
+    doc: `mutation($y: Int!, $p: ID) { r: runTierAssessment(year: $y, partnerId: $p) ${R} }`, vars: (f) => ({ y: f.year - 1, p: gid("Partner", f.nw.partner) }), expect: staffScope,
+  },
+  {
+    field: "Mutation.changePartnerTier", name: "program staff change tiers",
+    doc: `mutation($p: ID!) { r: changePartnerTier(partnerId: $p, tier: "ELITE") ${R} }`, vars: (f) => ({ p: gid("Partner", f.nw.partner) }), expect: staffScope,
+  },
+  {
+    field: "Mutation.invitePremier", name: "program staff invite to Premier",
+    doc: `mutation($p: ID!) { r: invitePremier(partnerId: $p, grounds: { customerCentricity: "a", strategicAlignment: "b", executiveSponsorship: "c" }) ${R} }`,
+    vars: (f) => ({ p: gid("Partner", f.nw.partner) }), expect: staffScope,
+  },
+  {
+    field: "Mutation.createProgramPolicy", name: "program staff create policies",
+    doc: `mutation($y: Int!) { r: createProgramPolicy(input: { year: $y }) ${R} }`, vars: (f) => ({ y: f.year + 1 }), expect: staffScope,
+  },
+  {
+    field: "Mutation.updateProgramPolicy", name: "program staff change policies",
+    doc: `mutation($id: ID!) { r: updateProgramPolicy(policyId: $id, changes: { atRiskNoticeDays: 30 }) ${R} }`, vars: (f) => ({ id: f.policyId }), expect: staffScope,
+  },
+];
+
+const RULES: Case[] = [...queries, ...subscriptions, ...mutations];
+
+// ---------------------------------------------------------------------------------------------
+
+let t: TestService;
+let w: DemoWorld;
+let f: Fixtures;
+const tokens = {} as Record<Role, { northwind?: string; cobalt?: string }>;
+const clients: Client[] = [];
+
+function tokenFor(role: Role, partner: "northwind" | "cobalt"): string | undefined {
+  const entry = tokens[role];
+  return partner === "cobalt" ? (entry.cobalt ?? entry.northwind) : entry.northwind;
+}
+
+beforeAll(async () => {
+  t = await startTestService({
+    listen: true,
+    env: { EVENT_POLL_MS: "200", RATE_LIMIT_MUTATIONS_PER_MINUTE: "1000000", RATE_LIMIT_INQUIRIES_PER_MINUTE: "1000000" },
+  });
+  w = await loadDemoWorld(t);
+  const prisma = t.service.program.prisma;
+  const nw = await prisma.partner.findUniqueOrThrow({ where: { slug: "northwind-analytics" }, include: { apps: true, members: true } });
+  const insights = nw.apps.find((a) => a.name === "Northwind Insights")!;
+  const scheduler = nw.apps.find((a) => a.name === "Northwind Scheduler")!;
+  const listing = (appId: string, marketplace: "COMMERCIAL" | "FEDRAMP") => prisma.listing.findUniqueOrThrow({ where: { appId_marketplace: { appId, marketplace } } });
+  const validation = (appId: string, marketplace: "COMMERCIAL" | "FEDRAMP") => prisma.appValidation.findFirstOrThrow({ where: { appId, marketplace } });
+  const ivy = await prisma.staffUser.findUniqueOrThrow({ where: { email: "ivy@program.example" } });
+  const cobalt = await prisma.partner.findUniqueOrThrow({ where: { slug: "cobalt-estimating" }, include: { apps: true } });
+  const brightbeam = await prisma.partner.findUniqueOrThrow({ where: { slug: "brightbeam-labs" }, include: { members: true } });
+  const addMember = (partnerId: string, email: string, role: "ADMIN" | "MEMBER" = "MEMBER") =>
+    prisma.partnerMember.create({ data: { partnerId, email, name: email.split("@")[0]!, role } });
+  const cobaltMember = await addMember(cobalt.id, "crew@cobalt-estimating.example");
+  const brightbeamMember = await addMember(brightbeam.id, "dev@brightbeam-labs.example");
+  const nora = nw.members.find((m) => m.role === "MEMBER")!;
+  const nwAdmin = nw.members.find((m) => m.role === "ADMIN")!;
+  const cobaltAdmin = await prisma.partnerMember.findFirstOrThrow({ where: { partnerId: cobalt.id, role: "ADMIN" } });
+  const bbAdmin = brightbeam.members.find((m) => m.role === "ADMIN")!;
+  // Objects a mutation may use up: one app to retire, one app to list, one member per role to remove.
+  const spareApp = await prisma.app.create({ data: { partnerId: nw.id, name: "Matrix Spare", kind: "OTHER", dataFlow: "PUSH" } });
+  const retireApp = await prisma.app.create({ data: { partnerId: nw.id, name: "Matrix Retire", kind: "OTHER", dataFlow: "PUSH" } });
+  const removable = {} as Record<Role, string>;
+  for (const role of ROLES) removable[role] = (await addMember(nw.id, `leaver-${role.toLowerCase()}@northwind-analytics.example`)).id;
+  // An open FedRAMP validation, led by Ivy.
+  const openFed = await prisma.appValidation.create({
+    data: { appId: scheduler.id, marketplace: "FEDRAMP", attempt: 1, status: "IN_PROGRESS", openSlot: "open", requestedById: nwAdmin.id, integrationManagerId: ivy.id, assignedAt: new Date() },
+  });
+  const tc = await prisma.testCustomer.findFirstOrThrow({ where: { appId: insights.id } });
+  const lead = await prisma.lead.findFirstOrThrow({ where: { partnerId: nw.id } });
+  const inquiry = await prisma.inquiry.findFirstOrThrow({ where: { partnerId: nw.id } });
+  const policy = await prisma.programPolicy.findFirstOrThrow({ where: { year: t.service.program.today().getUTCFullYear() }, orderBy: { version: "desc" } });
+  const doc = await prisma.agreementDocument.findFirstOrThrow({ where: { kind: "FRAMEWORK_AGREEMENT" }, orderBy: { version: "desc" } });
+
+  f = {
+    w,
+    nw: {
+      partner: nw.id, insights: insights.id, scheduler: scheduler.id, spareApp: spareApp.id, retireApp: retireApp.id,
+      commercial: (await listing(insights.id, "COMMERCIAL")).id, fedListing: (await listing(insights.id, "FEDRAMP")).id,
+      scheduler_listing: (await listing(scheduler.id, "COMMERCIAL")).id,
+      validation: (await validation(insights.id, "COMMERCIAL")).id, fedValidation: (await validation(insights.id, "FEDRAMP")).id, openFedValidation: openFed.id,
+      testCustomer: tc.id, lead: lead.id, inquiry: inquiry.id, nora: nora.id, removable,
+    },
+    cobalt: {
+      partner: cobalt.id, app: cobalt.apps[0]!.id, listing: (await prisma.listing.findFirstOrThrow({ where: { partnerId: cobalt.id } })).id,
+      validation: (await prisma.appValidation.findFirstOrThrow({ where: { app: { partnerId: cobalt.id } } })).id, member: cobaltMember.id,
+    },
+    staff: { ivy: ivy.id },
+    policyId: policy.id,
+    agreement: { kind: doc.kind, version: doc.version, bodySha256: doc.bodySha256 },
+    year: t.service.program.today().getUTCFullYear(),
+  };
+
+  const pat = await prisma.staffUser.findUniqueOrThrow({ where: { email: "pat@program.example" } });
+  const sam = await prisma.staffUser.findUniqueOrThrow({ where: { email: "sam@program.example" } });
+  const partnerToken = (m: { id: string; partnerId: string }, role: "partner-admin" | "partner-member", fedramp = false) =>
+    t.token({ sub: m.id, role, partnerId: m.partnerId, ...(fedramp ? { fedramp } : {}) });
+  tokens.public = {};
+  tokens.other = { northwind: await partnerToken(brightbeamMember, "partner-member") };
+  tokens.otherAdmin = { northwind: await partnerToken(bbAdmin, "partner-admin", true) };
+  tokens.member = { northwind: await partnerToken(nora, "partner-member"), cobalt: await partnerToken(cobaltMember, "partner-member") };
+  tokens.memberFed = { northwind: await partnerToken(nora, "partner-member", true), cobalt: await partnerToken(cobaltMember, "partner-member", true) };
+  tokens.admin = { northwind: await partnerToken(nwAdmin, "partner-admin"), cobalt: await partnerToken(cobaltAdmin, "partner-admin") };
+  tokens.adminFed = { northwind: await partnerToken(nwAdmin, "partner-admin", true), cobalt: await partnerToken(cobaltAdmin, "partner-admin", true) };
+  tokens.manager = { northwind: await t.token({ sub: ivy.id, role: "integration-manager" }) };
+  tokens.managerFed = { northwind: await t.token({ sub: ivy.id, role: "integration-manager", fedramp: true }) };
+  tokens.staff = { northwind: await t.token({ sub: sam.id, role: "program-staff" }) };
+  tokens.staffFed = { northwind: await t.token({ sub: pat.id, role: "program-staff" }) };
+});
+
+afterAll(async () => {
+  for (const c of clients) await c.dispose();
+  await t?.close();
+});
+
+const isAuthError = (r: GqlResult) => !!r.errors?.length && r.errors.every((e) => /not authorized/i.test(e.message));
+
+/** What a role observed, in the matrix's words. */
+function observe(c: Case, r: GqlResult): Outcome | string {
+  if (r.status >= 500) return `HTTP ${r.status}`;
+  if (isAuthError(r)) return "auth";
+  if (r.errors?.length) return `errors: ${JSON.stringify(r.errors)}`;
+  if (c.field.startsWith("Mutation.")) {
+    const typename: string = r.data.r.__typename;
+    if (typename === "Forbidden") return "forbidden";
+    if (typename === "NotFound") return "notFound";
+    return "ok";
+  }
+  return c.seen!(r.data, f) ? "ok" : "hidden";
+}
+
+/** Subscribe over graphql-ws; accepted means an event arrives (history is replayed from position 0). */
+async function observeSubscription(c: Case, role: Role, vars: Record<string, unknown>): Promise<{ outcome: Outcome | string; detail: unknown }> {
+  const client = wsClient(t.port!, tokenFor(role, c.partner ?? "northwind"));
+  clients.push(client);
+  const sub = collect(client, c.doc, vars);
+  const first = await Promise.race([
+    sub.waitFor(1, 5000).then(() => "event" as const, () => "failed" as const),
+    sub.ended.then(() => "ended" as const),
+  ]);
+  await sub.dispose();
+  if (first === "event") return { outcome: "ok", detail: null };
+  const errs = sub.errors.flat() as { message?: string; extensions?: { code?: string } }[];
+  const detail = errs.map((e) => ({ message: e.message, code: e.extensions?.code }));
+  if (errs.length && errs.every((e) => /not authorized/i.test(e.message ?? ""))) return { outcome: "auth", detail };
+  if (errs.length && errs.every((e) => e.extensions?.code === "FORBIDDEN")) return { outcome: "forbidden", detail };
+  return { outcome: `no event and ${JSON.stringify(errs)}`, detail };
+}
+
+describe("every field has an authorization rule", () => {
+  it("Query, Mutation and Subscription fields are all in the rule table (a new field without a rule fails here)", () => {
+    const fields = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]
+      .filter((ty): ty is GraphQLObjectType => !!ty)
+      .flatMap((ty) => Object.keys(ty.getFields()).map((name) => `${ty.name}.${name}`));
+    const ruled = new Set(RULES.map((c) => c.field));
+    const missing = fields.filter((name) => !ruled.has(name));
+    expect(missing, `new field without an authorization rule: ${missing.join(", ")}`).toEqual([]);
+    const stale = [...ruled].filter((name) => !fields.includes(name));
+    expect(stale, `rules for fields that no longer exist: ${stale.join(", ")}`).toEqual([]);
+  });
+
+  it("each role's token is read as that role, with or without FedRAMP clearance", async () => {
+    const expected: Record<Role, [string, boolean]> = {
+      public: ["PUBLIC", false], other: ["PARTNER_MEMBER", false], otherAdmin: ["PARTNER_ADMIN", true], member: ["PARTNER_MEMBER", false],
+      memberFed: ["PARTNER_MEMBER", true], admin: ["PARTNER_ADMIN", false], adminFed: ["PARTNER_ADMIN", true], manager: ["INTEGRATION_MANAGER", false],
+      managerFed: ["INTEGRATION_MANAGER", true], staff: ["PROGRAM_STAFF", false], staffFed: ["PROGRAM_STAFF", true],
+    };
+    for (const role of ROLES) {
+      const r = await t.gql(`{ viewer { role fedrampCleared } }`, {}, tokenFor(role, "northwind"));
+      expect([r.data.viewer.role, r.data.viewer.fedrampCleared], role).toEqual(expected[role]);
+    }
+  });
+});
+
+async function runHttpCase(c: Case) {
+  const problems: string[] = [];
+  for (const role of ROLES) {
+    const token = tokenFor(role, c.partner ?? "northwind");
+    const r = await t.gql(c.doc, c.vars?.(f, role) ?? {}, token);
+    const seen = observe(c, r);
+    const want = c.expect[role];
+    if (seen !== want) {
+      problems.push(`${role}: expected ${want}, got ${seen}${seen === "ok" || seen === "hidden" ? "" : ` ${JSON.stringify(r.data ?? r.errors)}`}`);
+      continue;
+    }
+    if ((want === "hidden" || want === "notFound") && c.unknown) {
+      const missing = await t.gql(c.doc, c.unknown(f, role), token);
+      const strip = (x: GqlResult) => JSON.stringify({ status: x.status, data: x.data, errors: x.errors });
+      if (strip(missing) !== strip(r)) problems.push(`${role}: refused answer differs from an unknown id's: ${strip(r)} vs ${strip(missing)}`);
+    }
+  }
+  expect(problems, `${c.field} (${c.name})`).toEqual([]);
+}
+
+describe("queries as every role", () => {
+  for (const c of queries) it(`${c.field}: ${c.name}`, () => runHttpCase(c));
+});
+
+describe("subscriptions as every role (graphql-ws, refused at subscribe time)", () => {
+  for (const c of subscriptions) {
+    it(`${c.field}: ${c.name}`, async () => {
+      const problems: string[] = [];
+      await Promise.all(ROLES.map(async (role) => {
+        const { outcome, detail } = await observeSubscription(c, role, c.vars?.(f, role) ?? {});
+        const want = c.expect[role];
+        if (outcome !== want) return problems.push(`${role}: expected ${want}, got ${outcome}`);
+        if (want === "forbidden" && c.unknown) {
+          const missing = await observeSubscription(c, role, c.unknown(f, role));
+          if (JSON.stringify(missing.detail) !== JSON.stringify(detail)) problems.push(`${role}: refusal differs from an unknown id's: ${JSON.stringify(detail)} vs ${JSON.stringify(missing.detail)}`);
+        }
+        return undefined;
+      }));
+      expect(problems, `${c.field} (${c.name})`).toEqual([]);
+    });
+  }
+});
+
+describe("mutations as every role", () => {
+  for (const c of mutations) it(`${c.field}: ${c.name}`, () => runHttpCase(c));
+});
+
+describe("history inside objects follows the same rules as Query.events", () => {
+  it("R-LIST-6: Partner.events and App.events show the FedRAMP listing's events only with clearance", async () => {
+    const q = `query($p: ID!, $a: ID!) {
+      partner(id: $p) { events(first: 100) { edges { node { marketplace } } } }
+      app: node(id: $a) { ... on App { events(first: 100) { edges { node { marketplace } } } } } }`;
+    const vars = { p: gid("Partner", f.nw.partner), a: gid("App", f.nw.insights) };
+    const marketplaces = async (role: Role) => {
+      const r = await t.gql(q, vars, tokenFor(role, "northwind"));
+      expect(r.errors, role).toBeUndefined();
+      return [...edges(r.data.partner.events), ...edges(r.data.app.events)].map((e) => e.marketplace);
+    };
+    for (const role of ["member", "admin", "staff"] as const) expect(await marketplaces(role), role).not.toContain("FEDRAMP");
+    for (const role of ["memberFed", "adminFed", "staffFed"] as const) expect(await marketplaces(role), role).toContain("FEDRAMP");
+  });
+});
