@@ -21,6 +21,8 @@ export interface Config {
   readonly shutdownGraceMs: number;
   /** How often each instance re-reads the event table even without a bus notice (lost Redis messages). */
   readonly eventPollMs: number;
+  /** When set, GET /metrics answers only `Authorization: Bearer <metricsToken>`. */
+  readonly metricsToken: string | undefined;
 }
 
 function parseBool(name: string, raw: string | undefined, fallback: boolean): boolean {
@@ -88,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemoData: parseBool("SEED_DEMO_DATA", env.SEED_DEMO_DATA, databaseUrl === undefined),
     programToday: env.PROGRAM_TODAY ? parseDate("PROGRAM_TODAY", env.PROGRAM_TODAY) : undefined,
     shutdownGraceMs: Number(graceRaw),
+    metricsToken: env.METRICS_TOKEN || undefined,
     eventPollMs: (() => {
       const raw = env.EVENT_POLL_MS ?? "1000";
       if (!/^\d+$/.test(raw) || Number(raw) < 50) throw new ConfigError(`EVENT_POLL_MS must be a number of milliseconds (at least 50), got "${raw}"`);

@@ -2,8 +2,10 @@
 import { ConfigError, loadConfig } from "./config.js";
 import { DatabaseUnavailableError } from "./db/database.js";
 import { createService } from "./server/app.js";
+import { jsonLogger } from "./server/logging.js";
 
-const log = (line: string) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), msg: line })}\n`);
+const logger = jsonLogger();
+const log = (line: string) => logger.info(line);
 
 function fail(message: string): never {
   process.stderr.write(`error: ${message}\n`);
@@ -12,7 +14,7 @@ function fail(message: string): never {
 
 async function main() {
   const config = loadConfig();
-  const service = await createService(config, { log, adminSocket: true });
+  const service = await createService(config, { logger, adminSocket: true });
   let port: number;
   try {
     port = await service.http.listen(config.port, config.host);

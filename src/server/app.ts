@@ -8,6 +8,8 @@ import { createProgram, type Program } from "../program/program.js";
 import { seedDemoData } from "../seed/demo.js";
 import { listenAdminSocket } from "./admin-socket.js";
 import { createHttpApp, type HttpApp } from "./http.js";
+import { silentLogger, useRequestLog, type Logger } from "./logging.js";
+import { createMetrics, type ServiceMetrics } from "./metrics.js";
 import { createProgramYoga, type ProgramYoga } from "./yoga.js";
 
 export interface Service {
@@ -18,19 +20,23 @@ export interface Service {
   readonly yoga: ProgramYoga;
   readonly feed: EventFeed;
   readonly http: HttpApp;
+  readonly metrics: ServiceMetrics;
+  readonly logger: Logger;
   close(graceMs?: number): Promise<void>;
 }
 
 export interface ServiceOptions {
   /** An already opened database (tests); otherwise opened from the config. */
   db?: Database;
-  log?: (line: string) => void;
+  /** Structured logs: start-up, one line per GraphQL request, errors (npm start: JSON lines on stdout). */
+  logger?: Logger;
   /** Embedded mode: serve the CLIs on a UNIX socket in the data folder (npm start does). */
   adminSocket?: boolean;
 }
 
 export async function createService(config: Config, opts: ServiceOptions = {}): Promise<Service> {
-  const log = opts.log ?? (() => {});
+  const logger = opts.logger ?? silentLogger;
+  const log = (line: string) => logger.info(line);
   const db = opts.db ?? (await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.databaseUrl ? undefined : `${config.dataDir}/pglite`,
@@ -48,11 +54,17 @@ export async function createService(config: Config, opts: ServiceOptions = {}): 
     }
     const tokens = createTokenService(await resolveAuthSecret(config.authSecret, config.dataDir));
     const feed = await createEventFeed({ prisma: db.prisma, bus, pollMs: config.eventPollMs });
-    const yoga = createProgramYoga({ program, tokens, feed, production: config.production });
-    const http = createHttpApp({ yoga, program, db, tokens });
+    const metrics = createMetrics({ prisma: db.prisma, feed, bus });
+    const yoga = createProgramYoga({
+      program, tokens, feed, production: config.production,
+      observers: [useRequestLog(logger), metrics.plugin],
+      // Without a logger of the caller's (tests), Yoga keeps printing its errors to the console.
+      logger: opts.logger,
+    });
+    const http = createHttpApp({ yoga, program, db, tokens, metrics: { metrics, token: config.metricsToken } });
     const admin = opts.adminSocket && db.kind === "pglite" ? await listenAdminSocket(yoga, config.dataDir) : undefined;
     return {
-      db, bus, program, tokens, yoga, http, feed,
+      db, bus, program, tokens, yoga, http, feed, metrics, logger,
       async close(graceMs = config.shutdownGraceMs) {
         if (admin) await new Promise<void>((resolve) => admin.close(() => resolve()));
         feed.close();

@@ -10,6 +10,7 @@ import type { TokenService } from "../auth/tokens.js";
 import type { Database } from "../db/database.js";
 import type { Program } from "../program/program.js";
 import { serveGraphiQLAsset } from "./graphiql.js";
+import { serveMetrics, type ServiceMetrics } from "./metrics.js";
 import type { ProgramYoga } from "./yoga.js";
 
 /** graphql-ws clients reconnect on 1012 (service restart). */
@@ -27,6 +28,7 @@ export function createHttpApp(opts: {
   program: Program;
   db: Database;
   tokens: TokenService;
+  metrics?: { metrics: ServiceMetrics; token: string | undefined };
 }): HttpApp {
   const { yoga, program, db, tokens } = opts;
   let shuttingDown = false;
@@ -49,6 +51,7 @@ export function createHttpApp(opts: {
 
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const url = req.url ?? "/";
+    opts.metrics?.metrics.observeHttp(req, res);
     if (url === "/health") {
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok" }));
       return;
@@ -58,6 +61,7 @@ export function createHttpApp(opts: {
       res.writeHead(r.ready ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify(r));
       return;
     }
+    if (url === "/metrics" && opts.metrics) return serveMetrics(req, res, opts.metrics.metrics, opts.metrics.token);
     if (req.method === "GET" && serveGraphiQLAsset(url, res)) return;
     if (shuttingDown) res.setHeader("connection", "close");
     return yoga.handle(req, res);

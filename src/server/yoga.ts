@@ -1,12 +1,12 @@
 // graphql-yoga over the schema: per-request viewer, masked errors, GraphiQL.
-import { randomUUID } from "node:crypto";
-import { createGraphQLError, createYoga, type YogaServerInstance } from "graphql-yoga";
+import { createGraphQLError, createYoga, type Plugin, type YogaServerInstance } from "graphql-yoga";
 import { resolveViewer, UnauthenticatedError, type Viewer } from "../auth/viewer.js";
 import type { TokenService } from "../auth/tokens.js";
 import type { Context } from "../graphql/context.js";
 import { schema } from "../graphql/schema.js";
 import type { EventFeed } from "../events/feed.js";
 import { renderLocalGraphiQL } from "./graphiql.js";
+import { requestIdOf, yogaLogging, type Logger } from "./logging.js";
 import type { Program } from "../program/program.js";
 
 export interface ServerContext {
@@ -20,10 +20,17 @@ export function unauthenticated(message: string) {
   return createGraphQLError(message, { extensions: { code: "UNAUTHENTICATED", http: { status: 401 } } });
 }
 
-export function createProgramYoga(opts: { program: Program; tokens: TokenService; feed: EventFeed; production: boolean }): ProgramYoga {
+export function createProgramYoga(opts: {
+  program: Program; tokens: TokenService; feed: EventFeed; production: boolean;
+  /** Request logs and metrics: first, so that they see every request, refused ones too. */
+  observers?: Plugin<Context>[];
+  /** Where Yoga's own warnings and errors go (JSON lines); default: Yoga's console logger. */
+  logger?: Logger;
+}): ProgramYoga {
   const { program, tokens, feed } = opts;
   return createYoga<ServerContext, Context>({
     schema,
+    plugins: [...(opts.observers ?? [])],
     graphqlEndpoint: "/graphql",
     landingPage: false,
     graphiql: {
@@ -33,9 +40,10 @@ export function createProgramYoga(opts: { program: Program; tokens: TokenService
     },
     renderGraphiQL: renderLocalGraphiQL,
     maskedErrors: true,
+    ...(opts.logger ? { logging: yogaLogging(opts.logger) } : {}),
     context: async ({ request, viewer }): Promise<Context> => {
       // Over WebSocket there is no fetch Request: the viewer was resolved at connection time.
-      const requestId = request?.headers.get("x-request-id")?.slice(0, 100) || randomUUID();
+      const requestId = requestIdOf(request);
       if (viewer) return { viewer, prisma: program.prisma, program, requestId, tokens, feed };
       try {
         const resolved = await resolveViewer(request.headers.get("authorization"), tokens, program.prisma);
