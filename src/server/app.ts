@@ -4,10 +4,12 @@ import type { Config } from "../config.js";
 import { openDatabase, type Database } from "../db/database.js";
 import { createEventBus, type EventBus } from "../events/bus.js";
 import { createEventFeed, type EventFeed } from "../events/feed.js";
+import { createIdempotencyKeys } from "../program/idempotency.js";
 import { createProgram, type Program } from "../program/program.js";
 import { seedDemoData } from "../seed/demo.js";
 import { listenAdminSocket } from "./admin-socket.js";
 import { createHttpApp, type HttpApp } from "./http.js";
+import { useIdempotencyKeys } from "./idempotency.js";
 import { silentLogger, useRequestLog, type Logger } from "./logging.js";
 import { createMetrics, type ServiceMetrics } from "./metrics.js";
 import { createProgramYoga, type ProgramYoga } from "./yoga.js";
@@ -58,6 +60,7 @@ export async function createService(config: Config, opts: ServiceOptions = {}): 
     const yoga = createProgramYoga({
       program, tokens, feed, production: config.production,
       observers: [useRequestLog(logger), metrics.plugin],
+      idempotency: useIdempotencyKeys(createIdempotencyKeys(db.prisma), { logger }),
       // Without a logger of the caller's (tests), Yoga keeps printing its errors to the console.
       logger: opts.logger,
     });

@@ -24,13 +24,15 @@ export function createProgramYoga(opts: {
   program: Program; tokens: TokenService; feed: EventFeed; production: boolean;
   /** Request logs and metrics: first, so that they see every request, refused ones too. */
   observers?: Plugin<Context>[];
+  /** Idempotency keys: after the limits, so that a retry is limited like any request. */
+  idempotency?: Plugin<Context>;
   /** Where Yoga's own warnings and errors go (JSON lines); default: Yoga's console logger. */
   logger?: Logger;
 }): ProgramYoga {
   const { program, tokens, feed } = opts;
   return createYoga<ServerContext, Context>({
     schema,
-    plugins: [...(opts.observers ?? [])],
+    plugins: [...(opts.observers ?? []), ...(opts.idempotency ? [opts.idempotency] : [])],
     graphqlEndpoint: "/graphql",
     landingPage: false,
     graphiql: {
