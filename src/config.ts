@@ -23,6 +23,45 @@ export interface Config {
   readonly eventPollMs: number;
   /** When set, GET /metrics answers only `Authorization: Bearer <metricsToken>`. */
   readonly metricsToken: string | undefined;
+  /** Hostile-query limits, checked before any resolver runs (defaults from GraphQL Armor). */
+  readonly limits: Limits;
+}
+
+export interface Limits {
+  readonly maxDepth: number;
+  readonly maxAliases: number;
+  readonly maxDirectives: number;
+  readonly maxTokens: number;
+  readonly maxCost: number;
+  readonly maxBodyBytes: number;
+  readonly maxPageSize: number;
+  /** Mutations per token (or address, without one) per minute. */
+  readonly mutationsPerMinute: number;
+  /** Contact-form inquiries per address per minute. */
+  readonly inquiriesPerMinute: number;
+}
+
+function intEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+export function loadLimits(env: NodeJS.ProcessEnv): Limits {
+  return {
+    maxDepth: intEnv(env, "GRAPHQL_MAX_DEPTH", 10, 2, 100),
+    maxAliases: intEnv(env, "GRAPHQL_MAX_ALIASES", 15, 1, 1000),
+    maxDirectives: intEnv(env, "GRAPHQL_MAX_DIRECTIVES", 50, 1, 1000),
+    maxTokens: intEnv(env, "GRAPHQL_MAX_TOKENS", 1000, 50, 100_000),
+    maxCost: intEnv(env, "GRAPHQL_MAX_COST", 5000, 10, 1_000_000),
+    maxBodyBytes: intEnv(env, "MAX_BODY_BYTES", 1_048_576, 1024, 100 * 1_048_576),
+    maxPageSize: intEnv(env, "MAX_PAGE_SIZE", 100, 1, 10_000),
+    mutationsPerMinute: intEnv(env, "RATE_LIMIT_MUTATIONS_PER_MINUTE", 300, 1, 1_000_000),
+    inquiriesPerMinute: intEnv(env, "RATE_LIMIT_INQUIRIES_PER_MINUTE", 10, 1, 1_000_000),
+  };
 }
 
 function parseBool(name: string, raw: string | undefined, fallback: boolean): boolean {
@@ -90,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemoData: parseBool("SEED_DEMO_DATA", env.SEED_DEMO_DATA, databaseUrl === undefined),
     programToday: env.PROGRAM_TODAY ? parseDate("PROGRAM_TODAY", env.PROGRAM_TODAY) : undefined,
     shutdownGraceMs: Number(graceRaw),
+    limits: loadLimits(env),
     metricsToken: env.METRICS_TOKEN || undefined,
     eventPollMs: (() => {
       const raw = env.EVENT_POLL_MS ?? "1000";

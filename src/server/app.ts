@@ -8,6 +8,7 @@ import { createIdempotencyKeys } from "../program/idempotency.js";
 import { createProgram, type Program } from "../program/program.js";
 import { seedDemoData } from "../seed/demo.js";
 import { listenAdminSocket } from "./admin-socket.js";
+import { createRateLimiter } from "./rate-limit.js";
 import { createHttpApp, type HttpApp } from "./http.js";
 import { useIdempotencyKeys } from "./idempotency.js";
 import { silentLogger, useRequestLog, type Logger } from "./logging.js";
@@ -56,15 +57,16 @@ export async function createService(config: Config, opts: ServiceOptions = {}): 
     }
     const tokens = createTokenService(await resolveAuthSecret(config.authSecret, config.dataDir));
     const feed = await createEventFeed({ prisma: db.prisma, bus, pollMs: config.eventPollMs });
+    const rateLimiter = createRateLimiter(config.redisUrl);
     const metrics = createMetrics({ prisma: db.prisma, feed, bus });
     const yoga = createProgramYoga({
-      program, tokens, feed, production: config.production,
+      program, tokens, feed, production: config.production, limits: config.limits, rateLimiter,
       observers: [useRequestLog(logger), metrics.plugin],
       idempotency: useIdempotencyKeys(createIdempotencyKeys(db.prisma), { logger }),
       // Without a logger of the caller's (tests), Yoga keeps printing its errors to the console.
       logger: opts.logger,
     });
-    const http = createHttpApp({ yoga, program, db, tokens, metrics: { metrics, token: config.metricsToken } });
+    const http = createHttpApp({ yoga, program, db, tokens, maxBodyBytes: config.limits.maxBodyBytes, metrics: { metrics, token: config.metricsToken } });
     const admin = opts.adminSocket && db.kind === "pglite" ? await listenAdminSocket(yoga, config.dataDir) : undefined;
     return {
       db, bus, program, tokens, yoga, http, feed, metrics, logger,
@@ -73,6 +75,7 @@ export async function createService(config: Config, opts: ServiceOptions = {}): 
         feed.close();
         await http.close(graceMs);
         await bus.close();
+        await rateLimiter.close();
         await db.close();
       },
     };

@@ -13,6 +13,27 @@ import { serveGraphiQLAsset } from "./graphiql.js";
 import { serveMetrics, type ServiceMetrics } from "./metrics.js";
 import type { ProgramYoga } from "./yoga.js";
 
+/**
+ * Refuses a body over the limit by its declared length, before GraphQL reads any of it. A POST
+ * body without a length (chunked) is refused too: its size could only be known by reading it.
+ */
+function bodyTooLarge(req: IncomingMessage, res: ServerResponse, max: number): boolean {
+  const refuse = (status: number, message: string, code: string) => {
+    res.writeHead(status, { "content-type": "application/json", connection: "close" });
+    res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
+    req.resume();
+    return true;
+  };
+  const declared = req.headers["content-length"];
+  if (declared !== undefined) {
+    return Number(declared) > max ? refuse(413, `Request body larger than ${max} bytes`, "BODY_TOO_LARGE") : false;
+  }
+  if (req.method === "POST" && req.headers["transfer-encoding"]) {
+    return refuse(411, "A Content-Length header is required", "LENGTH_REQUIRED");
+  }
+  return false;
+}
+
 /** graphql-ws clients reconnect on 1012 (service restart). */
 export const RESTART_CLOSE_CODE = 1012;
 
@@ -28,6 +49,7 @@ export function createHttpApp(opts: {
   program: Program;
   db: Database;
   tokens: TokenService;
+  maxBodyBytes: number;
   metrics?: { metrics: ServiceMetrics; token: string | undefined };
 }): HttpApp {
   const { yoga, program, db, tokens } = opts;
@@ -63,6 +85,7 @@ export function createHttpApp(opts: {
     }
     if (url === "/metrics" && opts.metrics) return serveMetrics(req, res, opts.metrics.metrics, opts.metrics.token);
     if (req.method === "GET" && serveGraphiQLAsset(url, res)) return;
+    if (bodyTooLarge(req, res, opts.maxBodyBytes)) return;
     if (shuttingDown) res.setHeader("connection", "close");
     return yoga.handle(req, res);
   });

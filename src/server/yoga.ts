@@ -7,6 +7,9 @@ import { schema } from "../graphql/schema.js";
 import type { EventFeed } from "../events/feed.js";
 import { renderLocalGraphiQL } from "./graphiql.js";
 import { requestIdOf, yogaLogging, type Logger } from "./logging.js";
+import type { Limits } from "../config.js";
+import type { RateLimiter } from "./rate-limit.js";
+import { securityPlugins } from "./security.js";
 import type { Program } from "../program/program.js";
 
 export interface ServerContext {
@@ -21,7 +24,7 @@ export function unauthenticated(message: string) {
 }
 
 export function createProgramYoga(opts: {
-  program: Program; tokens: TokenService; feed: EventFeed; production: boolean;
+  program: Program; tokens: TokenService; feed: EventFeed; production: boolean; limits: Limits; rateLimiter: RateLimiter;
   /** Request logs and metrics: first, so that they see every request, refused ones too. */
   observers?: Plugin<Context>[];
   /** Idempotency keys: after the limits, so that a retry is limited like any request. */
@@ -32,7 +35,7 @@ export function createProgramYoga(opts: {
   const { program, tokens, feed } = opts;
   return createYoga<ServerContext, Context>({
     schema,
-    plugins: [...(opts.observers ?? []), ...(opts.idempotency ? [opts.idempotency] : [])],
+    plugins: [...(opts.observers ?? []), ...securityPlugins(opts.limits, opts.rateLimiter), ...(opts.idempotency ? [opts.idempotency] : [])],
     graphqlEndpoint: "/graphql",
     landingPage: false,
     graphiql: {

@@ -75,6 +75,9 @@ export async function startTestService(
     AUTH_SECRET: "test-secret-test-secret-test-secret-123",
     SEED_DEMO_DATA: "false",
     MIGRATE_ON_START: "false",
+    // Tests fire many mutations from one token; the rate-limit tests set their own limits.
+    RATE_LIMIT_MUTATIONS_PER_MINUTE: "1000000",
+    RATE_LIMIT_INQUIRIES_PER_MINUTE: "1000000",
     ...(tdb.url ? { DATABASE_URL: tdb.url } : {}),
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     ...opts.env,

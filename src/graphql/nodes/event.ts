@@ -1,7 +1,7 @@
 import { GraphQLError } from "graphql";
 import { builder } from "../builder.js";
 import { ActorKindEnum, MarketplaceEnum } from "../enums.js";
-import { uuidOrNil } from "../ids.js";
+import { answeredWithoutQuery, uuidOrNil } from "../ids.js";
 import { canSeePartnerPrivate, eventMarketplaceWhere, listingWhere, visibleMarketplaces } from "../../program/visibility.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 import type { ProgramEventRow } from "../../events/feed.js";
@@ -34,11 +34,12 @@ export const EventNode = builder.prismaObject("Event", {
       description: "The listing concerned as it is now, re-read fresh; null when the viewer may no longer see it.",
       resolve: (query, e, _args, ctx) => {
         const listingId = e.listingId;
-        if (!listingId) return null;
+        if (!listingId) return answeredWithoutQuery(query, null);
         // Every subscriber of a change re-reads the same listing: one read per event, visibility
         // and selection, shared by all of them (a thousand subscribers, one query).
         const where = listingWhere(ctx.viewer);
-        return sharedRead(`${e.position}|${JSON.stringify(where)}|${JSON.stringify(query)}`, () =>
+        // Touching the query marks it used for the subscribers whose read is shared.
+        return sharedRead(`${e.position}|${JSON.stringify(where)}|${JSON.stringify({ ...query })}`, () =>
           ctx.prisma.listing.findFirst({ ...query, where: { AND: [{ id: listingId }, where] } }));
       },
     }),

@@ -1,5 +1,5 @@
 import { builder } from "../builder.js";
-import { uuidOrNil } from "../ids.js";
+import { answeredWithoutQuery, uuidOrNil } from "../ids.js";
 import { eventMarketplaceWhere, ownPartnerId, partnerWhere } from "../../program/visibility.js";
 import { AgreementKindEnum, PartnerRoleEnum } from "../enums.js";
 import { standingOf } from "../../program/facts.js";
@@ -95,7 +95,7 @@ builder.queryFields((t) => ({
       slug: t.arg.string({ required: false }),
     },
     resolve: (query, _root, { id, slug }, ctx) => {
-      if (!id && !slug) return null;
+      if (!id && !slug) return answeredWithoutQuery(query, null);
       const key = id ? { id: uuidOrNil(id.id) } : { slug: slug ?? "" };
       return ctx.prisma.partner.findFirst({ ...query, where: { AND: [key, partnerWhere(ctx.viewer)] } });
     },

@@ -1,4 +1,5 @@
 import { builder } from "../builder.js";
+import { answeredWithoutQuery } from "../ids.js";
 import { PartnerNode } from "./partner.js";
 import { StaffUserNode } from "./staff.js";
 import type { Viewer } from "../../auth/viewer.js";
@@ -20,13 +21,13 @@ export const ViewerType = builder.objectRef<Viewer>("Viewer").implement({
       type: PartnerNode,
       nullable: true,
       resolve: (query, v, _args, ctx) =>
-        v.kind === "partner" ? ctx.prisma.partner.findUnique({ ...query, where: { id: v.partnerId } }) : null,
+        v.kind === "partner" ? ctx.prisma.partner.findUnique({ ...query, where: { id: v.partnerId } }) : answeredWithoutQuery(query, null),
     }),
     staffUser: t.prismaField({
       type: StaffUserNode,
       nullable: true,
       resolve: (query, v, _args, ctx) =>
-        v.kind === "staff" ? ctx.prisma.staffUser.findUnique({ ...query, where: { id: v.staffId } }) : null,
+        v.kind === "staff" ? ctx.prisma.staffUser.findUnique({ ...query, where: { id: v.staffId } }) : answeredWithoutQuery(query, null),
     }),
   }),
 });
