@@ -25,6 +25,8 @@ export interface Config {
   readonly metricsToken: string | undefined;
   /** Hostile-query limits, checked before any resolver runs (defaults from GraphQL Armor). */
   readonly limits: Limits;
+  /** How often open WebSocket connections have their token checked again (revoked, expired). */
+  readonly wsReauthMs: number;
 }
 
 export interface Limits {
@@ -130,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     programToday: env.PROGRAM_TODAY ? parseDate("PROGRAM_TODAY", env.PROGRAM_TODAY) : undefined,
     shutdownGraceMs: Number(graceRaw),
     limits: loadLimits(env),
+    wsReauthMs: intEnv(env, "WS_REAUTH_MS", 10_000, 100, 3_600_000),
     metricsToken: env.METRICS_TOKEN || undefined,
     eventPollMs: (() => {
       const raw = env.EVENT_POLL_MS ?? "1000";

@@ -1,5 +1,6 @@
 // Who is asking, resolved once per request (or per WebSocket connection) before GraphQL runs.
 import type { Db } from "../db/database.js";
+import { API_TOKEN_PREFIX, hashApiToken } from "./api-tokens.js";
 import { InvalidTokenError, type TokenService } from "./tokens.js";
 
 export type Viewer =
@@ -10,6 +11,8 @@ export type Viewer =
       readonly partnerId: string;
       readonly role: "ADMIN" | "MEMBER";
       readonly fedrampCleared: boolean;
+      /** Set when the caller is one of the partner's own systems using a long-lived API token. */
+      readonly apiTokenId?: string;
     }
   | {
       readonly kind: "staff";
@@ -42,6 +45,7 @@ export async function resolveViewer(
   if (!authorization) return publicViewer;
   const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
   if (!match?.[1]) throw new UnauthenticatedError("Authorization must be 'Bearer <token>'");
+  if (match[1].startsWith(API_TOKEN_PREFIX)) return resolveApiToken(match[1], db);
   let claims;
   try {
     claims = await tokens.verify(match[1]);
@@ -68,4 +72,18 @@ export async function resolveViewer(
     role: role === "ADMIN" && member.role === "ADMIN" ? "ADMIN" : "MEMBER",
     fedrampCleared: claims.fedramp === true,
   };
+}
+
+/** A partner's long-lived API token: it acts as a member of that partner, recorded as API_TOKEN. */
+async function resolveApiToken(secret: string, db: Db): Promise<Viewer> {
+  const token = await db.apiToken.findUnique({ where: { secretHash: hashApiToken(secret) } });
+  const now = new Date();
+  if (!token || token.revokedAt) throw new UnauthenticatedError("API token unknown or revoked");
+  if (token.expiresAt && token.expiresAt <= now) throw new UnauthenticatedError("API token expired");
+  // Last use is recorded at most once a minute per token, not on every request.
+  await db.apiToken.updateMany({
+    where: { id: token.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(now.getTime() - 60_000) } }] },
+    data: { lastUsedAt: now },
+  });
+  return { kind: "partner", memberId: token.createdById, partnerId: token.partnerId, role: "MEMBER", fedrampCleared: false, apiTokenId: token.id };
 }

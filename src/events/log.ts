@@ -19,7 +19,7 @@ export function actorOf(viewer: Viewer): Actor {
     case "staff":
       return viewer.system ? systemActor : { kind: "STAFF", id: viewer.staffId };
     case "partner":
-      return { kind: "PARTNER_MEMBER", id: viewer.memberId };
+      return viewer.apiTokenId ? { kind: "API_TOKEN", id: viewer.apiTokenId } : { kind: "PARTNER_MEMBER", id: viewer.memberId };
     default:
       return { kind: "PUBLIC", id: null };
   }

@@ -14,6 +14,7 @@ import "./nodes/lead.js";
 import "./nodes/inquiry.js";
 import "./nodes/event.js";
 import "./nodes/viewer.js";
+import "./nodes/api-token.js";
 import "./error-types.js";
 import "./mutations/partners.js";
 import "./mutations/apps.js";

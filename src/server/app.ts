@@ -66,7 +66,7 @@ export async function createService(config: Config, opts: ServiceOptions = {}): 
       // Without a logger of the caller's (tests), Yoga keeps printing its errors to the console.
       logger: opts.logger,
     });
-    const http = createHttpApp({ yoga, program, db, tokens, maxBodyBytes: config.limits.maxBodyBytes, metrics: { metrics, token: config.metricsToken } });
+    const http = createHttpApp({ yoga, program, db, tokens, maxBodyBytes: config.limits.maxBodyBytes, feed, wsReauthMs: config.wsReauthMs, metrics: { metrics, token: config.metricsToken } });
     const admin = opts.adminSocket && db.kind === "pglite" ? await listenAdminSocket(yoga, config.dataDir) : undefined;
     return {
       db, bus, program, tokens, yoga, http, feed, metrics, logger,

@@ -4,12 +4,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { ExecutionArgs } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
-import { WebSocketServer } from "ws";
+import { WebSocketServer, type WebSocket } from "ws";
 import { resolveViewer, UnauthenticatedError } from "../auth/viewer.js";
 import type { TokenService } from "../auth/tokens.js";
 import type { Database } from "../db/database.js";
 import type { Program } from "../program/program.js";
 import { serveGraphiQLAsset } from "./graphiql.js";
+import { createConnectionAuth } from "./ws-auth.js";
+import type { EventFeed } from "../events/feed.js";
 import { serveMetrics, type ServiceMetrics } from "./metrics.js";
 import type { ProgramYoga } from "./yoga.js";
 
@@ -50,6 +52,8 @@ export function createHttpApp(opts: {
   db: Database;
   tokens: TokenService;
   maxBodyBytes: number;
+  feed: EventFeed;
+  wsReauthMs: number;
   metrics?: { metrics: ServiceMetrics; token: string | undefined };
 }): HttpApp {
   const { yoga, program, db, tokens } = opts;
@@ -92,6 +96,7 @@ export function createHttpApp(opts: {
   server.keepAliveTimeout = 5000;
 
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: 1024 * 1024 });
+  const connectionAuth = createConnectionAuth({ tokens, prisma: program.prisma, feed: opts.feed, everyMs: opts.wsReauthMs });
   useServer(
     {
       connectionInitWaitTimeout: 5000,
@@ -102,6 +107,7 @@ export function createHttpApp(opts: {
           : typeof params.Authorization === "string" ? params.Authorization : undefined;
         try {
           (ctx.extra as { viewer?: unknown }).viewer = await resolveViewer(header, tokens, program.prisma);
+          connectionAuth.track((ctx.extra as { socket: WebSocket }).socket, header);
           return true;
         } catch (err) {
           if (err instanceof UnauthenticatedError) return false;
@@ -147,6 +153,7 @@ export function createHttpApp(opts: {
       }),
     async close(graceMs) {
       shuttingDown = true;
+      connectionAuth.close();
       for (const client of wss.clients) client.close(RESTART_CLOSE_CODE, "server restarting");
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

@@ -1,0 +1,45 @@
+// A partner admin creates and revokes API tokens for the partner's own systems.
+import type { Viewer } from "../auth/viewer.js";
+import { hashApiToken, newApiTokenSecret } from "../auth/api-tokens.js";
+import { actorOf } from "../events/log.js";
+import { found, requirePartnerAdmin } from "./guard.js";
+import { InputCheck } from "./input.js";
+import type { Program } from "./program.js";
+
+export async function createApiToken(program: Program, viewer: Viewer, input: { partnerId: string; name: string; expiresInDays?: number | null }) {
+  const admin = requirePartnerAdmin(viewer, input.partnerId, "partner");
+  const check = new InputCheck();
+  const name = check.text("name", input.name, { max: 80 });
+  const days = input.expiresInDays ?? null;
+  if (days !== null && (!Number.isInteger(days) || days < 1 || days > 730)) {
+    check.problems.push({ field: "expiresInDays", message: "must be a whole number of days from 1 to 730" });
+  }
+  check.done();
+  const secret = newApiTokenSecret();
+  const expiresAt = days === null ? null : new Date(Date.now() + days * 86_400_000);
+  const token = await program.change(async (tx, record) => {
+    const created = await tx.apiToken.create({
+      data: { partnerId: input.partnerId, name, secretHash: hashApiToken(secret), createdById: admin.memberId, expiresAt },
+    });
+    await record({
+      type: "api-token.created", actor: actorOf(viewer), subjectType: "Partner", subjectId: input.partnerId, partnerId: input.partnerId,
+      after: { apiTokenId: created.id, name, expiresAt },
+    });
+    return created;
+  });
+  return { token, secret };
+}
+
+export async function revokeApiToken(program: Program, viewer: Viewer, input: { apiTokenId: string }) {
+  return program.change(async (tx, record) => {
+    const token = found(await tx.apiToken.findUnique({ where: { id: input.apiTokenId } }), "API token");
+    requirePartnerAdmin(viewer, token.partnerId, "API token");
+    if (token.revokedAt) return token;
+    const revoked = await tx.apiToken.update({ where: { id: token.id }, data: { revokedAt: new Date() } });
+    await record({
+      type: "api-token.revoked", actor: actorOf(viewer), subjectType: "Partner", subjectId: token.partnerId, partnerId: token.partnerId,
+      before: { apiTokenId: token.id, name: token.name }, after: { revokedAt: revoked.revokedAt },
+    });
+    return revoked;
+  });
+}
