@@ -18,7 +18,8 @@ export async function mutate<T = any>(t: TestService, token: string | undefined,
     ? `(${Object.entries(variables).map(([k, v]) => `$${k}: ${typeOf(k, v)}`).join(", ")})`
     : "";
   const field = call.split("(")[0]!;
-  const r = await t.gql(`mutation${varDefs} { result: ${call} { __typename ... on Mutation${field[0]!.toUpperCase()}${field.slice(1)}Success { data ${selection} } ${ERROR_FIELDS} } }`, variables, token);
+  const data = selection ? `data ${selection}` : "data";
+  const r = await t.gql(`mutation${varDefs} { result: ${call} { __typename ... on Mutation${field[0]!.toUpperCase()}${field.slice(1)}Success { ${data} } ${ERROR_FIELDS} } }`, variables, token);
   expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
   const result = r.data.result;
   if (result.__typename.endsWith("Success")) return { data: result.data };
