@@ -35,21 +35,23 @@ export async function lowUsageSettings(db: Reader, asOf: Date): Promise<LowUsage
   return { ...settings, policyYear: year, policyVersion: version };
 }
 
-/** Monthly active customers of these apps within the window; months with none cannot be a peak, so they are left out. */
+/**
+ * Each app's peak month within the window: R-USE-2 judges the highest monthly active customers, so
+ * the database hands lowUsageStatus that one month per app instead of every month (a sweep of 30,000
+ * apps reads 30,000 rows, not 390,000). Apps with no active customer in the window have no row.
+ */
 async function usageInWindow(db: Pick<Reader, "$queryRawUnsafe">, appIds: readonly string[], from: Date, through: Date): Promise<Map<string, ActiveCustomersMonth[]>> {
   const byApp = new Map<string, ActiveCustomersMonth[]>();
   if (appIds.length === 0) return byApp;
-  const rows = await db.$queryRawUnsafe<{ appId: string; month: Date; activeCustomers: number }[]>(
-    `SELECT u."appId"::text AS "appId", u."month", u."activeCustomers" FROM "UsageMonth" u
+  const rows = await db.$queryRawUnsafe<{ appId: string; month: string; activeCustomers: number }[]>(
+    `SELECT DISTINCT ON (u."appId") u."appId"::text AS "appId", to_char(u."month", 'YYYY-MM-DD') AS month, u."activeCustomers"
+     FROM "UsageMonth" u
      WHERE u."appId" IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb))
-       AND u."month" >= $2::date AND u."month" <= $3::date AND u."activeCustomers" > 0`,
+       AND u."month" >= $2::date AND u."month" <= $3::date AND u."activeCustomers" > 0
+     ORDER BY u."appId", u."activeCustomers" DESC, u."month" DESC`,
     JSON.stringify([...new Set(appIds)]), isoDate(from), isoDate(through),
   );
-  for (const r of rows) {
-    const list = byApp.get(r.appId) ?? [];
-    list.push({ month: new Date(r.month), activeCustomers: Number(r.activeCustomers) });
-    byApp.set(r.appId, list);
-  }
+  for (const r of rows) byApp.set(r.appId, [{ month: new Date(`${r.month}T00:00:00.000Z`), activeCustomers: Number(r.activeCustomers) }]);
   return byApp;
 }
 

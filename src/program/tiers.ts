@@ -140,16 +140,14 @@ export async function runTierAssessment(program: Program, viewer: Viewer, input:
   const tally = { assessed: 0, superseded: 0, alreadyAssessed: 0, nothingToSupersede: 0, promoted: 0, demoted: 0, unchanged: 0, premierApplied: 0, premierLapsed: 0 };
   const byTier = new Map<string, number>();
   let done = 0;
-  let cursor = "00000000-0000-0000-0000-000000000000";
-  for (;;) {
+  const readPage = async (after: string) => {
     const page = await db.$queryRawUnsafe<PartnerRow[]>(
       `SELECT p."id"::text AS id, p."tierKey" FROM "Partner" p
        WHERE p."createdAt" < $2::timestamptz AND p."id" > $1::uuid ${scope.replace("$3", "$4")}
        ORDER BY p."id" LIMIT $3`,
-      cursor, yearEnd.toISOString(), pageSize, ...scopeArgs,
+      after, yearEnd.toISOString(), pageSize, ...scopeArgs,
     );
-    if (page.length === 0) break;
-    cursor = page[page.length - 1]!.id;
+    if (page.length === 0) return null;
     const partnerIds = page.map((p) => p.id);
     const [existing, held, invitations, facts] = await Promise.all([
       db.$queryRawUnsafe<(Existing & { partnerId: string })[]>(
@@ -161,6 +159,16 @@ export async function runTierAssessment(program: Program, viewer: Viewer, input:
       invitationsFor(db, partnerIds, effectiveYear),
       loadYearFacts(db, partnerIds, year, new Date(Date.UTC(year, 11, 31))),
     ]);
+    return { page, existing, held, invitations, facts };
+  };
+  let next = readPage("00000000-0000-0000-0000-000000000000");
+  for (;;) {
+    const current = await next;
+    if (!current) break;
+    const { page, existing, held, invitations, facts } = current;
+    // The next page is read while this one is judged and written: at most two pages in memory.
+    next = readPage(page[page.length - 1]!.id);
+    next.catch(() => undefined);
     const decided: Decided[] = [];
     for (const p of page) {
       const old = existing.get(p.id) ?? null;
@@ -214,14 +222,21 @@ async function writeAssessments(
     );
     if (n !== superseded.length) throw new Conflict("another assessment run superseded some of these assessments at the same time; run it again");
   }
-  await tx.tierAssessment.createMany({
-    data: decided.map((d) => ({
-      id: d.assessmentId, partnerId: d.partnerId, year: ctx.year, policyId: ctx.policyId, previousTierKey: d.previousTierKey,
-      resultTierKey: d.frozen.resultTierKey, periodStart: new Date(`${d.frozen.periodStart}T00:00:00.000Z`), periodEnd: new Date(`${d.frozen.periodEnd}T00:00:00.000Z`),
-      inputs: d.frozen.inputs as never, requirements: d.frozen.requirements as never, explanation: d.frozen.explanation, currentSlot: "cur",
-      supersedesId: d.supersedes?.id ?? null, supersedeReason: d.supersedes ? d.reason : null, assessedById: ctx.assessedById,
-    })),
-  });
+  // One statement for the page: the frozen records travel as one JSON document.
+  await tx.$executeRawUnsafe(
+    `INSERT INTO "TierAssessment" ("id", "partnerId", "year", "policyId", "previousTierKey", "resultTierKey", "periodStart", "periodEnd", "inputs",
+       "requirements", "explanation", "currentSlot", "supersedesId", "supersedeReason", "assessedById")
+     SELECT r."id", r."partnerId", $2, $3::uuid, r."previousTierKey", r."resultTierKey", r."periodStart", r."periodEnd", r."inputs", r."requirements",
+       r."explanation", 'cur', r."supersedesId", r."supersedeReason", $4::uuid
+     FROM jsonb_to_recordset($1::jsonb) AS r("id" uuid, "partnerId" uuid, "previousTierKey" text, "resultTierKey" text, "periodStart" date, "periodEnd" date,
+       "inputs" jsonb, "requirements" jsonb, "explanation" text, "supersedesId" uuid, "supersedeReason" text)`,
+    JSON.stringify(decided.map((d) => ({
+      id: d.assessmentId, partnerId: d.partnerId, previousTierKey: d.previousTierKey, resultTierKey: d.frozen.resultTierKey,
+      periodStart: d.frozen.periodStart, periodEnd: d.frozen.periodEnd, inputs: d.frozen.inputs, requirements: d.frozen.requirements,
+      explanation: d.frozen.explanation, supersedesId: d.supersedes?.id ?? null, supersedeReason: d.supersedes ? d.reason : null,
+    }))),
+    ctx.year, ctx.policyId, ctx.assessedById,
+  );
   const rows = JSON.stringify(decided.map((d) => ({ partnerId: d.partnerId, tierKey: d.frozen.resultTierKey, assessmentId: d.assessmentId })));
   await tx.$executeRawUnsafe(
     `INSERT INTO "PartnerTierYear" ("partnerId", "year", "tierKey", "assessmentId", "setAt")
@@ -404,8 +419,8 @@ function checkedPolicy(input: PolicyInput, base: { feePolicy: string; lowUsageMi
   const settings = {
     feePolicy,
     lowUsageMinActiveCustomers: whole("lowUsageMinActiveCustomers", 0, 1_000_000),
-    lowUsageWindowMonths: whole("lowUsageWindowMonths", 1, 120),
-    atRiskNoticeDays: whole("atRiskNoticeDays", 1, 3650),
+    lowUsageWindowMonths: whole("lowUsageWindowMonths", 1, 60),
+    atRiskNoticeDays: whole("atRiskNoticeDays", 1, 365),
   };
   check.done("R-TIER-1");
   const tiers = decide(validateLadder((input.tiers ?? base.tiers).map((t) => ({ ...t, key: t.key.trim(), name: t.name.trim() }))));

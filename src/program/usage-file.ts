@@ -1,16 +1,22 @@
 // Bulk usage import from a file (R-USE-1), CSV or NDJSON, streamed so memory stays flat however large
 // the file is.
 //
-// The bad-row policy: a file imports whole or not at all. A first streaming pass checks every row
-// (validateUsageRow, and that its app exists) and reports each bad row with its line number and
-// reason; if any row is bad, nothing is imported. Only a clean file is imported, in a second
-// streaming pass, in batches that each commit whole with their event: never a half-applied batch.
-// Re-importing a file replaces the same app-months (idempotent), so an import cut off by a crash is
-// finished by running it again.
+// The bad-row policy: a file imports whole or not at all. Every row is checked (validateUsageRow, and
+// that its app exists) and each bad row is reported with its line number and reason; if any row is
+// bad, nothing is imported. Never a silent drop, never a half-applied batch.
+// - Straight into the database (importUsageFileAtomically): one pass, in one transaction. Rows are
+//   written in batches as they are read; the first bad row stops the writing, the rest of the file
+//   is still checked so every bad row is reported, and the transaction is rolled back. A clean file
+//   commits with one usage.recorded event, appended last so the event log's lock is held only for
+//   the commit.
+// - Through the GraphQL batch mutation (checkUsageFile, then importUsageFile): a check pass first,
+//   then batches that each commit whole. A crash between batches leaves whole batches applied;
+//   re-importing the file replaces the same app-months (idempotent), so running it again finishes it.
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { latestPerAppMonth, validateUsageRow, type UsageRow, type UsageRowInput } from "../domain/usage.js";
+import type { UsageUpsertResult } from "./usage.js";
 import { isUuid } from "../graphql/ids.js";
 
 export type UsageFileFormat = "csv" | "ndjson";
@@ -233,4 +239,123 @@ export async function importUsageFile(
   }
   await flush();
   return { rows, ...totals, firstMonth, lastMonth };
+}
+
+/** What the one-pass import needs from its transaction. */
+export interface ImportSession {
+  /** Which of these app ids exist. */
+  knownApps(ids: readonly string[]): Promise<ReadonlySet<string>>;
+  /** Writes one batch (checked rows, one per app-month). */
+  write(rows: readonly UsageRow[]): Promise<UsageUpsertResult>;
+  /** Called once for a clean file, last, before the commit: appends the import's event. */
+  finish(result: UsageUpsertResult & { batches: number }): Promise<void>;
+}
+
+export type AtomicImportResult =
+  | { readonly ok: true; readonly report: ImportReport & { readonly apps: number } }
+  | { readonly ok: false; readonly check: CheckReport };
+
+class BadFile extends Error {
+  constructor(readonly check: CheckReport) {
+    super(`${check.badRows} bad rows`);
+  }
+}
+
+/**
+ * One pass, all or nothing: `transaction` runs the work in one database transaction and rolls it back
+ * when the work throws. Parsing the next batch overlaps with writing the current one.
+ */
+export async function importUsageFileAtomically(
+  path: string,
+  opts: {
+    format: UsageFileFormat; asOf: Date; batchSize: number; maxReported?: number;
+    transaction: <T>(work: (session: ImportSession) => Promise<T>) => Promise<T>;
+    onProgress?: (p: FileProgress & { written: number }) => void;
+  },
+): Promise<AtomicImportResult> {
+  const totalBytes = (await stat(path)).size;
+  const maxReported = opts.maxReported ?? 1000;
+  try {
+    const report = await opts.transaction(async (session) => {
+      const bad: BadRow[] = [];
+      let badRows = 0;
+      const reportBad = (b: BadRow) => {
+        badRows++;
+        if (bad.length < maxReported) bad.push(b);
+      };
+      const known = new Set<string>();
+      const unknown = new Map<string, { line: number; rows: number }>();
+      const totals = { rows: 0, created: 0, replaced: 0, batches: 0 };
+      const apps = new Set<string>();
+      let firstMonth: string | null = null;
+      let lastMonth: string | null = null;
+      let bytes = 0;
+      let lines = 0;
+      let pending: { line: number; row: UsageRow }[] = [];
+      const flush = async (batch: { line: number; row: UsageRow }[]) => {
+        const unseen = [...new Set(batch.map((b) => b.row.appId))].filter((id) => !known.has(id) && !unknown.has(id));
+        if (unseen.length) {
+          const found = await session.knownApps(unseen.filter(isUuid));
+          for (const id of unseen) if (found.has(id)) known.add(id);
+        }
+        const good: UsageRow[] = [];
+        for (const b of batch) {
+          if (known.has(b.row.appId)) good.push(b.row);
+          else {
+            const u = unknown.get(b.row.appId);
+            if (u) u.rows++;
+            else unknown.set(b.row.appId, { line: b.line, rows: 1 });
+          }
+        }
+        // After the first bad row nothing more is written: the transaction will be rolled back.
+        if (badRows > 0 || unknown.size > 0) return;
+        const r = await session.write(latestPerAppMonth(good));
+        totals.rows += r.rows;
+        totals.created += r.created;
+        totals.replaced += r.replaced;
+        totals.batches++;
+        for (const row of good) apps.add(row.appId);
+        if (r.firstMonth && (firstMonth === null || r.firstMonth < firstMonth)) firstMonth = r.firstMonth;
+        if (r.lastMonth && (lastMonth === null || r.lastMonth > lastMonth)) lastMonth = r.lastMonth;
+        opts.onProgress?.({ bytes, totalBytes, lines, written: totals.rows });
+      };
+      let writing: Promise<void> = Promise.resolve();
+      for await (const parsed of readUsageFile(path, opts.format, (b) => (bytes = b))) {
+        lines++;
+        if ("error" in parsed) {
+          reportBad({ line: parsed.line, reason: parsed.error });
+          continue;
+        }
+        const d = validateUsageRow(parsed.input, opts.asOf);
+        if (!d.ok) {
+          reportBad({ line: parsed.line, reason: (d.refusal.fieldErrors ?? []).map((e) => `${e.field} ${e.message}`).join("; ") || d.refusal.message });
+          continue;
+        }
+        pending.push({ line: parsed.line, row: d.value });
+        if (pending.length >= opts.batchSize) {
+          await writing;
+          const batch = pending;
+          pending = [];
+          writing = flush(batch);
+          writing.catch(() => undefined);
+        }
+      }
+      await writing;
+      await flush(pending);
+      for (const [id, u] of unknown) {
+        badRows += u.rows - 1;
+        reportBad({ line: u.line, reason: `appId: no app with id ${id}${u.rows > 1 ? ` (nor on ${u.rows - 1} more rows of this id)` : ""}` });
+      }
+      if (badRows > 0) {
+        bad.sort((a, b) => a.line - b.line);
+        throw new BadFile({ rows: lines, badRows, bad, apps: known.size, bytes: totalBytes });
+      }
+      await session.finish({ rows: totals.rows, created: totals.created, replaced: totals.replaced, apps: apps.size, firstMonth, lastMonth, batches: totals.batches });
+      return { rows: lines, written: totals.rows, created: totals.created, replaced: totals.replaced, batches: totals.batches, firstMonth, lastMonth, apps: apps.size };
+    });
+    return { ok: true, report };
+  } catch (err) {
+    if (err instanceof BadFile) return { ok: false, check: err.check };
+    throw err;
+  }
 }

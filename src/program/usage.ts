@@ -35,51 +35,59 @@ export async function appPartners(tx: Pick<Tx, "$queryRawUnsafe">, appIds: reado
   return new Map(rows.map((r) => [r.id, r.partnerId]));
 }
 
+export interface UsageUpsertResult extends UsageWriteResult {
+  readonly firstMonth: string | null;
+  readonly lastMonth: string | null;
+}
+
 /**
- * Upserts checked rows (at most one per app-month: use latestPerAppMonth) whose apps exist, and
- * appends the batch's usage.recorded event. Runs in the caller's transaction.
+ * Upserts checked rows (at most one per app-month: use latestPerAppMonth) whose apps exist, in the
+ * caller's transaction, as one statement; the counts come back as one row.
  */
-export async function writeUsageRows(
-  tx: Tx,
-  rows: readonly UsageRow[],
-  partnerOf: ReadonlyMap<string, string>,
-  actor: Actor,
-): Promise<UsageWriteResult & { lastPosition: bigint | null }> {
-  if (rows.length === 0) return { rows: 0, created: 0, replaced: 0, apps: 0, lastPosition: null };
+export async function upsertUsageRows(tx: Pick<Tx, "$queryRawUnsafe">, rows: readonly UsageRow[]): Promise<UsageUpsertResult> {
+  if (rows.length === 0) return { rows: 0, created: 0, replaced: 0, apps: 0, firstMonth: null, lastMonth: null };
   const payload = rows.map((r) => ({
     appId: r.appId, month: monthKey(r.month) + "-01", activeCustomers: r.activeCustomers, installs: r.installs, uninstalls: r.uninstalls,
     pushCalls: r.pushCalls.toString(), pullCalls: r.pullCalls.toString(),
   }));
   // xmax = 0 only on a freshly inserted row: that tells a new app-month from a replaced one.
-  const written = await tx.$queryRawUnsafe<{ appId: string; month: Date; inserted: boolean }[]>(
-    `INSERT INTO "UsageMonth" ("appId", "month", "activeCustomers", "installs", "uninstalls", "pushCalls", "pullCalls", "recordedAt")
-     SELECT r."appId", r."month", r."activeCustomers", r."installs", r."uninstalls", r."pushCalls", r."pullCalls", now()
-     FROM jsonb_to_recordset($1::jsonb) AS r("appId" uuid, "month" date, "activeCustomers" int, "installs" int, "uninstalls" int,
-       "pushCalls" bigint, "pullCalls" bigint)
-     ON CONFLICT ("appId", "month") DO UPDATE SET
-       "activeCustomers" = EXCLUDED."activeCustomers", "installs" = EXCLUDED."installs", "uninstalls" = EXCLUDED."uninstalls",
-       "pushCalls" = EXCLUDED."pushCalls", "pullCalls" = EXCLUDED."pullCalls", "recordedAt" = EXCLUDED."recordedAt"
-     RETURNING "appId"::text AS "appId", "month", (xmax = 0) AS inserted`,
+  const [sum] = await tx.$queryRawUnsafe<{ rows: number; created: number; apps: number; first: string | null; last: string | null }[]>(
+    `WITH written AS (
+       INSERT INTO "UsageMonth" ("appId", "month", "activeCustomers", "installs", "uninstalls", "pushCalls", "pullCalls", "recordedAt")
+       SELECT r."appId", r."month", r."activeCustomers", r."installs", r."uninstalls", r."pushCalls", r."pullCalls", now()
+       FROM jsonb_to_recordset($1::jsonb) AS r("appId" uuid, "month" date, "activeCustomers" int, "installs" int, "uninstalls" int,
+         "pushCalls" bigint, "pullCalls" bigint)
+       ON CONFLICT ("appId", "month") DO UPDATE SET
+         "activeCustomers" = EXCLUDED."activeCustomers", "installs" = EXCLUDED."installs", "uninstalls" = EXCLUDED."uninstalls",
+         "pushCalls" = EXCLUDED."pushCalls", "pullCalls" = EXCLUDED."pullCalls", "recordedAt" = EXCLUDED."recordedAt"
+       RETURNING "appId", "month", (xmax = 0) AS inserted
+     )
+     SELECT count(*)::int AS rows, (count(*) FILTER (WHERE inserted))::int AS created, count(DISTINCT "appId")::int AS apps,
+       to_char(min("month"), 'YYYY-MM') AS first, to_char(max("month"), 'YYYY-MM') AS last
+     FROM written`,
     JSON.stringify(payload),
   );
-  let created = 0;
-  let first = written[0]?.month ? new Date(written[0].month) : null;
-  let last = first;
-  for (const w of written) {
-    if (w.inserted) created += 1;
-    const m = new Date(w.month);
-    if (first === null || m < first) first = m;
-    if (last === null || m > last) last = m;
-  }
-  const apps = new Set(written.map((w) => w.appId)).size;
-  const partners = new Set(written.map((w) => partnerOf.get(w.appId))).size;
-  // One event per batch, not per app: an import of a million rows stays a few hundred events, and
-  // the change still commits with its event (R-EVT-1). The rows themselves are the per-app record.
-  const lastPosition = await appendEvents(tx, [{
+  const r = sum!;
+  return { rows: r.rows, created: r.created, replaced: r.rows - r.created, apps: r.apps, firstMonth: r.first, lastMonth: r.last };
+}
+
+/** The usage.recorded event of one batch or one whole import (R-EVT-1): counts and the months covered. */
+export function usageRecordedEvent(actor: Actor, result: UsageUpsertResult, extra: Record<string, unknown> = {}) {
+  return {
     type: "usage.recorded", actor, subjectType: "UsageBatch", subjectId: randomUUID(),
-    after: { rows: written.length, created, replaced: written.length - created, apps, partners, firstMonth: first ? monthKey(first) : null, lastMonth: last ? monthKey(last) : null },
-  }]);
-  return { rows: written.length, created, replaced: written.length - created, apps, lastPosition };
+    after: { rows: result.rows, created: result.created, replaced: result.replaced, apps: result.apps, firstMonth: result.firstMonth, lastMonth: result.lastMonth, ...extra },
+  };
+}
+
+/**
+ * One batch with its usage.recorded event, in the caller's transaction. One event per batch, not per
+ * app: a big import stays a handful of events and the change still commits with its event (R-EVT-1);
+ * the rows themselves are the per-app record.
+ */
+export async function writeUsageRows(tx: Tx, rows: readonly UsageRow[], actor: Actor): Promise<UsageUpsertResult & { lastPosition: bigint | null }> {
+  const result = await upsertUsageRows(tx, rows);
+  const lastPosition = result.rows ? await appendEvents(tx, [usageRecordedEvent(actor, result)]) : null;
+  return { ...result, lastPosition };
 }
 
 /** Field problems for rows whose app does not exist, named by their position in the batch. */
@@ -119,7 +127,7 @@ export async function recordUsage(program: Program, viewer: Viewer, input: reado
     const partnerOf = await appPartners(tx, rows.map((r) => r.appId));
     const unknown = unknownAppProblems(checked, partnerOf, (i) => `rows[${indexOf[i]}]`);
     if (unknown.length) throw new InvalidInput(unknown, "R-USE-1");
-    const { lastPosition, ...result } = await writeUsageRows(tx, rows, partnerOf, actorOf(viewer));
-    return { result, lastPosition };
+    const { lastPosition, rows: written, created, replaced, apps } = await writeUsageRows(tx, rows, actorOf(viewer));
+    return { result: { rows: written, created, replaced, apps }, lastPosition };
   });
 }

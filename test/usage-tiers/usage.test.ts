@@ -5,8 +5,9 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemActor } from "../../src/events/log.js";
-import { checkUsageFile, importUsageFile } from "../../src/program/usage-file.js";
-import { appPartners, writeUsageRows } from "../../src/program/usage.js";
+import { appendEvents } from "../../src/program/event-batch.js";
+import { checkUsageFile, importUsageFile, importUsageFileAtomically } from "../../src/program/usage-file.js";
+import { appPartners, upsertUsageRows, usageRecordedEvent, writeUsageRows } from "../../src/program/usage.js";
 import { startTestService, type TestService } from "../support/harness.js";
 import { globalId, loadDemoWorld, type DemoWorld } from "../support/world.js";
 import { call, okData, refusal, utc } from "./helpers.js";
@@ -98,13 +99,30 @@ describe("R-USE-1: usage per app per month", () => {
     ].join("\n"));
     const knownApps = async (ids: readonly string[]) => new Set((await appPartners(prisma(), ids)).keys());
     const asOf = t.service.program.today();
+    const atomically = (file: string, format: "csv" | "ndjson", batchSize: number) =>
+      importUsageFileAtomically(file, {
+        format, asOf, batchSize,
+        transaction: (work) => prisma().$transaction((tx) => work({
+          knownApps: async (ids) => new Set((await appPartners(tx, ids)).keys()),
+          write: (rows) => upsertUsageRows(tx, rows),
+          finish: async (r) => void (await appendEvents(tx, [usageRecordedEvent(systemActor, r, { batches: r.batches })])),
+        }), { timeout: 60_000 }),
+      });
+    const [usageBefore, eventsBefore] = [await prisma().usageMonth.count(), await prisma().event.count()];
+    // Straight into the database: batches of one row, so line 2 is written before line 3 is found bad; all rolled back.
+    const direct = await atomically(bad, "csv", 1);
+    expect(direct.ok).toBe(false);
+    if (direct.ok) return;
+    expect(direct.check).toMatchObject({ rows: 4, badRows: 3 });
+    expect(direct.check.bad.map((b) => b.line)).toEqual([3, 5, 6]);
+    expect(direct.check.bad[0]!.reason).toMatch(/activeCustomers/);
+    expect(direct.check.bad[1]!.reason).toMatch(/no app with id/);
+    expect(direct.check.bad[2]!.reason).toMatch(/future/);
+    expect(await prisma().usageMonth.count()).toBe(usageBefore);
+    expect(await prisma().event.count()).toBe(eventsBefore);
+    // Through the server: the check pass reports the same lines before anything is sent.
     const check = await checkUsageFile(bad, { format: "csv", asOf, knownApps });
-    expect(check.rows).toBe(4);
-    expect(check.badRows).toBe(3);
     expect(check.bad.map((b) => b.line)).toEqual([3, 5, 6]);
-    expect(check.bad[0]!.reason).toMatch(/activeCustomers/);
-    expect(check.bad[1]!.reason).toMatch(/no app with id/);
-    expect(check.bad[2]!.reason).toMatch(/future/);
 
     const good = path.join(dir, "good.ndjson");
     const lines = [];
@@ -112,18 +130,19 @@ describe("R-USE-1: usage per app per month", () => {
     lines.push(JSON.stringify(row(insights, "2025-01", 11)));
     await writeFile(good, lines.join("\n") + "\n");
     expect((await checkUsageFile(good, { format: "ndjson", asOf, knownApps })).badRows).toBe(0);
-    const write = async ({ rows }: { rows: readonly import("../../src/domain/usage.js").UsageRow[] }) => {
-      const r = await t.service.program.change(async (tx) => writeUsageRows(tx, rows, await appPartners(tx, rows.map((x) => x.appId)), systemActor));
-      return r;
-    };
-    const first = await importUsageFile(good, { format: "ndjson", asOf, batchSize: 4, write });
-    expect(first).toMatchObject({ rows: 7, batches: 2, firstMonth: "2025-01", lastMonth: "2025-03" });
+    const first = await atomically(good, "ndjson", 4);
+    expect(first.ok && first.report).toMatchObject({ rows: 7, written: 7, batches: 2, apps: 2, firstMonth: "2025-01", lastMonth: "2025-03" });
     const jan = await prisma().usageMonth.findUniqueOrThrow({ where: { appId_month: { appId: insights, month: utc("2025-01-01") } } });
     expect(jan.activeCustomers).toBe(11);
+    const event = await prisma().event.findFirstOrThrow({ where: { type: "usage.recorded" }, orderBy: { position: "desc" } });
+    expect(event.after).toMatchObject({ rows: 7, batches: 2 });
     const count = await prisma().usageMonth.count();
-    const second = await importUsageFile(good, { format: "ndjson", asOf, batchSize: 1000, write });
-    expect(second.created).toBe(0);
+    const second = await atomically(good, "ndjson", 1000);
+    expect(second.ok && second.report.created).toBe(0);
     expect(await prisma().usageMonth.count()).toBe(count);
+    // The batch path the admin socket uses: whole batches through the writer.
+    const viaBatches = await importUsageFile(good, { format: "ndjson", asOf, batchSize: 3, write: async ({ rows }) => t.service.program.change((tx) => writeUsageRows(tx, rows, systemActor)) });
+    expect(viaBatches).toMatchObject({ rows: 7, batches: 3, created: 0 });
   });
 });
 
