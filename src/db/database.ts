@@ -40,6 +40,9 @@ export interface OpenOptions {
 // Migrations from several instances at once: a session-level advisory lock on PostgreSQL.
 const MIGRATION_LOCK = 7707070708;
 
+/** The operations that take a relationLoadStrategy. */
+const LOAD_STRATEGY_OPERATIONS = new Set(["findUnique", "findUniqueOrThrow", "findFirst", "findFirstOrThrow", "findMany", "create", "update", "upsert", "delete"]);
+
 function createClient(adapter: SqlMigrationAwareDriverAdapterFactory, opts: OpenOptions): PrismaClient {
   const base = opts.log
     ? new PrismaClient({ adapter, log: [{ emit: "event", level: "query" }] })
@@ -47,16 +50,19 @@ function createClient(adapter: SqlMigrationAwareDriverAdapterFactory, opts: Open
   if (opts.log) base.$on("query" as never, (e: { query: string; duration: number }) => opts.log?.({ query: e.query, durationMs: e.duration }));
   // plugin-prisma asks for `select: {}` when a client selects only __typename of an object;
   // Prisma refuses an empty select, so such a read takes the whole row instead.
+  // With the relationJoins preview on, Prisma would load relations with joins everywhere; reads
+  // keep one query per relation unless they ask for "join" (the storefront's listing page does).
   return base.$extends({
     query: {
       $allModels: {
-        $allOperations({ args, query }) {
-          const a = args as { select?: object } | undefined;
+        $allOperations({ operation, args, query }) {
+          let a = args as { select?: object; relationLoadStrategy?: string } | undefined;
           if (a?.select && Object.keys(a.select).length === 0) {
             const { select: _empty, ...rest } = a;
-            return query(rest as typeof args);
+            a = rest;
           }
-          return query(args);
+          if (a && LOAD_STRATEGY_OPERATIONS.has(operation) && !a.relationLoadStrategy) a = { ...a, relationLoadStrategy: "query" };
+          return query(a as typeof args);
         },
       },
     },
