@@ -6,6 +6,7 @@ import "./nodes/staff.js";
 import "./nodes/app.js";
 import "./nodes/validation.js";
 import "./nodes/listing.js";
+import "./nodes/storefront.js";
 import "./nodes/policy.js";
 import "./nodes/agreement.js";
 import "./nodes/tier.js";

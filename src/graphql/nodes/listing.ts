@@ -1,6 +1,6 @@
 import { builder } from "../builder.js";
 import { uuidOrNil } from "../ids.js";
-import { canSeePartnerPrivate, listingWhere, storefrontListingWhere } from "../../program/visibility.js";
+import { canSeePartnerPrivate, listingWhere } from "../../program/visibility.js";
 import { ContactKindEnum, DelistReasonEnum, ListingStateEnum, MarketplaceEnum, RevisionStatusEnum } from "../enums.js";
 
 export const ListingNode = builder.prismaNode("Listing", {
@@ -77,19 +77,8 @@ export const CategoryNode = builder.prismaObject("Category", {
   }),
 });
 
+// The storefront's `listings` (search, filters, facets) is in storefront.ts.
 builder.queryFields((t) => ({
-  listings: t.prismaConnection({
-    type: "Listing",
-    cursor: "id",
-    description: "Listings on a marketplace's storefront: live or at risk (R-LIST-6). FedRAMP needs clearance.",
-    args: { marketplace: t.arg({ type: MarketplaceEnum, required: false, defaultValue: "COMMERCIAL" }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.listing.findMany({
-        ...query,
-        where: { AND: [storefrontListingWhere(ctx.viewer), { marketplace: args.marketplace ?? "COMMERCIAL" }] },
-        orderBy: { id: "asc" },
-      }),
-  }),
   myListings: t.prismaConnection({
     type: "Listing",
     cursor: "id",

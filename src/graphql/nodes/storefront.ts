@@ -1,0 +1,255 @@
+// The marketplace storefront (R-LIST-6): the listings connection with full-text search, filters,
+// sorts and facet counts; a listing by id; and what a listing card or page shows beside its
+// content (install, recently updated, the partner's tier badge).
+import { formatPrismaCursor, parsePrismaCursor, queryFromInfo } from "@pothos/plugin-prisma";
+import { decodeGlobalID } from "@pothos/plugin-relay";
+import { GraphQLError, Kind, type GraphQLResolveInfo, type SelectionSetNode } from "graphql";
+import type { FieldError } from "../../domain/listings.js";
+import type { Listing } from "../../generated/prisma/client.js";
+import {
+  checkStorefrontQuery, isInstallAllowed, isRecentlyUpdated, MAX_PAGE_SIZE, MAX_SEARCH_CHARS, RECENTLY_UPDATED_DAYS, STOREFRONT_SORTS, type DataFlow,
+} from "../../domain/storefront.js";
+import { storefrontPage, storefrontSummary, tierLadder, tierName, type StorefrontFacets, type StorefrontSummary } from "../../program/storefront.js";
+import { listingWhere, storefrontListingWhere } from "../../program/visibility.js";
+import { builder } from "../builder.js";
+import type { Context } from "../context.js";
+import { DataFlowEnum, MarketplaceEnum } from "../enums.js";
+import { uuidOrNil } from "../ids.js";
+import { ListingNode } from "./listing.js";
+import { PartnerNode } from "./partner.js";
+
+/** A query argument the storefront cannot take: a typed GraphQL error, never a 500. */
+function badInput(problems: readonly FieldError[]): GraphQLError {
+  return new GraphQLError(problems.map((p) => `${p.field}: ${p.message}`).join("; "), {
+    extensions: { code: "BAD_USER_INPUT", problems },
+  });
+}
+
+const ListingSortEnum = builder.enumType("ListingSort", {
+  description: "The order of the storefront's listings. Ties are broken by name, then id, so paging is stable.",
+  values: {
+    RELEVANCE: { description: "Best match first (name counts most, then tagline, then summary and features). Without search text: by name." },
+    NAME: { description: "By name, A to Z, ignoring case." },
+    NEWEST: { description: "Most recently launched first." },
+    POPULARITY: { description: "Most active customers first, summed over the last three complete months." },
+  } satisfies Record<(typeof STOREFRONT_SORTS)[number], unknown>,
+});
+
+const ListingFilterInput = builder.inputType("ListingFilter", {
+  description: "Listings must match every filter given; within one filter, any of its values.",
+  fields: (t) => ({
+    categories: t.stringList({ required: false, description: "Category slugs (see `categories`). An unknown slug is refused." }),
+    tiers: t.stringList({ required: false, description: "Partner tier keys, e.g. SELECT." }),
+    dataFlows: t.field({ type: [DataFlowEnum], required: false }),
+    dataConnector: t.boolean({ required: false, description: "true: data connectors only; false: everything else." }),
+  }),
+});
+
+const CategoryFacet = builder.objectRef<StorefrontFacets["categories"][number]>("CategoryFacet").implement({
+  fields: (t) => ({ slug: t.exposeString("slug"), name: t.exposeString("name"), count: t.exposeInt("count") }),
+});
+const TierFacet = builder.objectRef<StorefrontFacets["tiers"][number]>("TierFacet").implement({
+  fields: (t) => ({ tier: t.exposeString("key"), name: t.exposeString("name"), count: t.exposeInt("count") }),
+});
+const DataFlowFacet = builder.objectRef<{ value: DataFlow; count: number }>("DataFlowFacet").implement({
+  fields: (t) => ({ dataFlow: t.field({ type: DataFlowEnum, resolve: (f) => f.value }), count: t.exposeInt("count") }),
+});
+const DataConnectorFacet = builder.objectRef<{ value: boolean; count: number }>("DataConnectorFacet").implement({
+  fields: (t) => ({ dataConnector: t.boolean({ resolve: (f) => f.value }), count: t.exposeInt("count") }),
+});
+
+const ListingFacetsType = builder.objectRef<StorefrontFacets>("ListingFacets").implement({
+  description:
+    "Counts for the current search and filters. Each facet counts with every other filter applied but not its own, " +
+    "so its other values show what choosing them would add. Every value is listed, zero counts included.",
+  fields: (t) => ({
+    categories: t.field({ type: [CategoryFacet], description: "Every category, by name.", resolve: (f) => [...f.categories] }),
+    tiers: t.field({ type: [TierFacet], description: "Every tier of this year's ladder, lowest first.", resolve: (f) => [...f.tiers] }),
+    dataFlows: t.field({ type: [DataFlowFacet], resolve: (f) => [...f.dataFlows] }),
+    dataConnector: t.field({ type: [DataConnectorFacet], resolve: (f) => [...f.dataConnector] }),
+  }),
+});
+
+const TierBadge = builder.objectRef<{ key: string; name: string; rank: number | null }>("TierBadge").implement({
+  description: "The partner's tier as the storefront shows it.",
+  fields: (t) => ({
+    tier: t.exposeString("key"),
+    name: t.exposeString("name"),
+    rank: t.exposeInt("rank", { nullable: true, description: "Position on this year's ladder, higher is better; null when the ladder does not name the tier." }),
+  }),
+});
+
+/** Whether the field's selection (through fragments) asks for `name` at its top level. */
+function selects(info: GraphQLResolveInfo, name: string): boolean {
+  const seen = new Set<string>();
+  const visit = (set: SelectionSetNode | undefined): boolean =>
+    (set?.selections ?? []).some((s) => {
+      if (s.kind === Kind.FIELD) return s.name.value === name;
+      if (s.kind === Kind.INLINE_FRAGMENT) return visit(s.selectionSet);
+      if (seen.has(s.name.value)) return false;
+      seen.add(s.name.value);
+      return visit(info.fragments[s.name.value]?.selectionSet);
+    });
+  return info.fieldNodes.some((n) => visit(n.selectionSet));
+}
+
+interface StorefrontConnection {
+  marketplace: "COMMERCIAL" | "FEDRAMP";
+  edges: { cursor: string; node: Listing }[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  summary: () => Promise<StorefrontSummary>;
+}
+
+const cursorOf = (id: string) => formatPrismaCursor({ id }, "id");
+
+function listingIdOfCursor(field: string, cursor: string): string {
+  let id: unknown;
+  try {
+    id = parsePrismaCursor(cursor);
+  } catch {
+    id = null;
+  }
+  if (typeof id !== "string" || uuidOrNil(id) !== id) throw badInput([{ field, message: "not a cursor of this connection" }]);
+  return id;
+}
+
+builder.queryFields((t) => ({
+  listings: t.connection(
+    {
+      type: ListingNode,
+      description:
+        "Listings on a marketplace's storefront: live or at risk (R-LIST-6); FedRAMP needs clearance. " +
+        `Full-text search, filters and sorts; at most ${MAX_PAGE_SIZE} per page.`,
+      args: {
+        marketplace: t.arg({ type: MarketplaceEnum, required: false, defaultValue: "COMMERCIAL" }),
+        search: t.arg.string({
+          required: false,
+          description: `Words to look for in name, tagline, summary and features (web search syntax: "quoted phrase", or, -without). At most ${MAX_SEARCH_CHARS} characters.`,
+        }),
+        filter: t.arg({ type: ListingFilterInput, required: false }),
+        sort: t.arg({ type: ListingSortEnum, required: false, defaultValue: "RELEVANCE" }),
+      },
+      resolve: async (_root, args, ctx, info) => {
+        const checked = checkStorefrontQuery({
+          search: args.search, categories: args.filter?.categories, tiers: args.filter?.tiers, dataFlows: args.filter?.dataFlows,
+          dataConnector: args.filter?.dataConnector, sort: args.sort, first: args.first, last: args.last,
+        });
+        if (!checked.ok) throw badInput(checked.problems);
+        const q = checked.query;
+        if (args.after && args.before) throw badInput([{ field: "before", message: "give after or before, not both" }]);
+        const backward = args.last != null || (args.before != null && args.first == null);
+        const cursorArg = backward ? "before" : "after";
+        const cursorValue = backward ? args.before : args.after;
+        const cursor = cursorValue ? listingIdOfCursor(cursorArg, cursorValue) : null;
+        const marketplace = args.marketplace ?? "COMMERCIAL";
+        const today = ctx.program.today();
+
+        const page = await storefrontPage(ctx.prisma, ctx.viewer, marketplace, q, { direction: backward ? "backward" : "forward", cursor }, today);
+        if (page.unknownCategories.length) {
+          throw badInput([{ field: "filter.categories", message: `no such category: ${page.unknownCategories.join(", ")}` }]);
+        }
+        if (!page.cursorFound) throw badInput([{ field: cursorArg, message: "names no listing" }]);
+        const rows = page.ids.length ? await readListings(ctx, info, page.ids) : [];
+        const edges = rows.map((node) => ({ cursor: cursorOf(node.id), node }));
+        let summary: Promise<StorefrontSummary> | null = null;
+        const wantsFacets = selects(info, "facets");
+        const connection: StorefrontConnection = {
+          marketplace,
+          edges,
+          pageInfo: {
+            hasNextPage: backward ? cursor !== null : page.hasMore,
+            hasPreviousPage: backward ? page.hasMore : cursor !== null,
+            startCursor: edges[0]?.cursor ?? null,
+            endCursor: edges.at(-1)?.cursor ?? null,
+          },
+          summary: () => (summary ??= storefrontSummary(ctx.prisma, ctx.viewer, marketplace, q, today, wantsFacets)),
+        };
+        return connection;
+      },
+    },
+    {
+      fields: (c) => ({
+        marketplace: c.field({
+          type: MarketplaceEnum,
+          description: "The marketplace these listings are on.",
+          resolve: (connection) => (connection as unknown as StorefrontConnection).marketplace,
+        }),
+        totalCount: c.int({
+          description: "How many listings the search and filters match.",
+          resolve: async (connection) => (await (connection as unknown as StorefrontConnection).summary()).total,
+        }),
+        facets: c.field({
+          type: ListingFacetsType,
+          resolve: async (connection) => (await (connection as unknown as StorefrontConnection).summary()).facets!,
+        }),
+      }),
+    },
+  ),
+  listing: t.prismaField({
+    type: "Listing",
+    nullable: true,
+    description: "A listing by global id, as the viewer may see it (the storefront's listing page); null otherwise.",
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (query, _root, args, ctx) =>
+      ctx.prisma.listing.findFirst({ ...query, where: { AND: [{ id: uuidOrNil(listingIdOf(String(args.id))) }, listingWhere(ctx.viewer)] } }),
+  }),
+}));
+
+/** The database id in a Listing global id; "" for anything else. */
+function listingIdOf(globalId: string): string {
+  try {
+    const { typename, id } = decodeGlobalID(globalId);
+    return typename === "Listing" ? id : "";
+  } catch {
+    return "";
+  }
+}
+
+/** The page's listings with everything the query selects below edges.node, in one statement, in page order. */
+async function readListings(ctx: Context, info: GraphQLResolveInfo, ids: string[]): Promise<Listing[]> {
+  const query = queryFromInfo({ context: ctx, info, path: ["edges", "node"] });
+  const rows = await ctx.prisma.listing.findMany({
+    ...query,
+    where: { AND: [{ id: { in: ids } }, storefrontListingWhere(ctx.viewer)] },
+    relationLoadStrategy: "join",
+  });
+  const at = new Map(ids.map((id, i) => [id, i]));
+  return rows.sort((a, b) => at.get(a.id)! - at.get(b.id)!);
+}
+
+builder.prismaObjectFields(ListingNode, (t) => ({
+  contentUpdatedAt: t.field({
+    type: "DateTime",
+    nullable: true,
+    description: "When the content the storefront shows was approved (a first launch or an update); null before it first went live.",
+    select: { firstLiveAt: true, liveRevision: { select: { reviewedAt: true } } },
+    resolve: (l) => l.liveRevision?.reviewedAt ?? l.firstLiveAt,
+  }),
+  recentlyUpdated: t.boolean({
+    description: `The content the storefront shows was approved within the last ${RECENTLY_UPDATED_DAYS} days.`,
+    select: { firstLiveAt: true, liveRevision: { select: { reviewedAt: true } } },
+    resolve: (l, _args, ctx) => isRecentlyUpdated(l.liveRevision?.reviewedAt ?? l.firstLiveAt, ctx.program.today()),
+  }),
+  installAllowed: t.boolean({
+    description: "Whether the storefront offers Install: the listing is live or at risk and its app is active.",
+    select: { state: true, app: { select: { status: true } } },
+    resolve: (l) => isInstallAllowed(l, l.app),
+  }),
+}));
+
+// One read of the tier ladder per request, however many partners a page shows.
+const ladders = new WeakMap<Context, ReturnType<typeof tierLadder>>();
+
+builder.prismaObjectFields(PartnerNode, (t) => ({
+  tierBadge: t.field({
+    type: TierBadge,
+    description: "The partner's tier with its name on this year's ladder (R-TIER-1).",
+    select: { tierKey: true },
+    resolve: async (p, _args, ctx) => {
+      let ladder = ladders.get(ctx);
+      if (!ladder) ladders.set(ctx, (ladder = tierLadder(ctx.prisma, ctx.program.today().getUTCFullYear())));
+      const rung = (await ladder).get(p.tierKey);
+      return { key: p.tierKey, name: rung?.name ?? tierName(p.tierKey), rank: rung?.rank ?? null };
+    },
+  }),
+}));

@@ -1,0 +1,273 @@
+// The storefront's reads (R-LIST-6): which listings a search shows, in which order, how many, and
+// the facet counts beside them. Set-based SQL: a page is one statement whatever its size (the
+// listings themselves are then read in one statement by the GraphQL layer), the summary another.
+// Full-text search uses each revision's stored search document (see the storefront_search
+// migration); it runs the same on PostgreSQL and PGlite.
+import type { Viewer } from "../auth/viewer.js";
+import type { Marketplace } from "../domain/listings.js";
+import { DATA_FLOWS, popularityWindow, type DataFlow, type StorefrontQuery } from "../domain/storefront.js";
+import type { PrismaClient } from "../generated/prisma/client.js";
+import { shownStates, visibleMarketplaces } from "./visibility.js";
+
+type Reader = Pick<PrismaClient, "$queryRawUnsafe">;
+
+export interface StorefrontPage {
+  /** Listing ids in display order. */
+  readonly ids: string[];
+  /** More listings beyond this page in the direction read. */
+  readonly hasMore: boolean;
+  /** Category slugs of the filter that name no category. */
+  readonly unknownCategories: string[];
+  /** False when the cursor names no listing. */
+  readonly cursorFound: boolean;
+}
+
+export interface FacetCount<K> {
+  readonly value: K;
+  readonly count: number;
+}
+
+export interface StorefrontFacets {
+  readonly categories: readonly { slug: string; name: string; count: number }[];
+  readonly tiers: readonly { key: string; name: string; count: number }[];
+  readonly dataFlows: readonly FacetCount<DataFlow>[];
+  readonly dataConnector: readonly FacetCount<boolean>[];
+}
+
+export interface StorefrontSummary {
+  readonly total: number;
+  readonly facets: StorefrontFacets | null;
+}
+
+export interface PageRequest {
+  readonly direction: "forward" | "backward";
+  /** Listing id of the cursor (after for forward, before for backward). */
+  readonly cursor: string | null;
+}
+
+/** Positional parameters, numbered as they are added. */
+class Params {
+  readonly values: unknown[] = [];
+  add(value: unknown, cast = ""): string {
+    this.values.push(value);
+    return `$${this.values.length}${cast}`;
+  }
+}
+
+type Dir = "asc" | "desc";
+type Key = readonly [expression: string, direction: Dir];
+
+const NAME_KEY = "lower(r.\"name\")";
+const ID_KEY = "r.\"listingId\"";
+// Each order ends on the listing id, so it is total and a cursor names exactly one position.
+const ORDERS: Record<StorefrontQuery["sort"], readonly Key[]> = {
+  NAME: [[NAME_KEY, "asc"], [ID_KEY, "asc"]],
+  // Shown listings always have firstLiveAt (set when they first go live).
+  NEWEST: [["l.\"firstLiveAt\"", "desc"], ["l.\"id\"", "desc"]],
+  POPULARITY: [["coalesce(u.\"customers\", 0)", "desc"], [NAME_KEY, "asc"], [ID_KEY, "asc"]],
+  RELEVANCE: [["ts_rank(r.\"searchDocument\", q.\"query\")", "desc"], [NAME_KEY, "asc"], [ID_KEY, "asc"]],
+};
+
+interface Scope {
+  readonly params: Params;
+  /** FROM and JOINs. */
+  readonly from: string;
+  /** Conditions every row of the search meets. */
+  readonly where: string;
+  /** The filters, one condition each (or "true"), kept apart for disjunctive facet counts. */
+  readonly filters: { readonly category: string; readonly tier: string; readonly flow: string; readonly kind: string };
+}
+
+interface Joins { readonly app: boolean; readonly partner: boolean; readonly popularity: Date | null }
+
+/** The listings and what the search, filters and order need joined to them (parameters for those only). */
+function fromClause(params: Params, q: StorefrontQuery, opts: Joins): string {
+  const joins = [`"Listing" l JOIN "ListingRevision" r ON r."id" = l."liveRevisionId"`];
+  if (opts.app) joins.push(`JOIN "App" a ON a."id" = l."appId"`);
+  if (opts.partner) joins.push(`JOIN "Partner" p ON p."id" = l."partnerId"`);
+  if (q.text !== null) joins.push(`CROSS JOIN websearch_to_tsquery('english', ${params.add(q.text)}) AS q("query")`);
+  if (opts.popularity) {
+    const { from, to } = popularityWindow(opts.popularity);
+    joins.push(
+      `LEFT JOIN (SELECT um."appId", sum(um."activeCustomers") AS "customers" FROM "UsageMonth" um
+         WHERE um."month" >= ${params.add(day(from), "::date")} AND um."month" < ${params.add(day(to), "::date")} GROUP BY um."appId") u ON u."appId" = l."appId"`,
+    );
+  }
+  return joins.join("\n");
+}
+
+function scope(params: Params, marketplace: Marketplace, q: StorefrontQuery, opts: Joins): Scope {
+  const from = fromClause(params, q, opts);
+  const where = [
+    `l."marketplace" = ${params.add(marketplace, "::\"Marketplace\"")}`,
+    `l."state" IN (${shownStates.map((s) => `'${s}'`).join(", ")})`,
+    ...(q.text !== null ? [`r."searchDocument" @@ q."query"`] : []),
+  ].join(" AND ");
+  const filters = {
+    category: q.categories.length
+      ? `EXISTS (SELECT 1 FROM "ListingRevisionCategory" lc JOIN "Category" c ON c."id" = lc."categoryId"
+           WHERE lc."revisionId" = r."id" AND c."slug" = ANY(${params.add(q.categories, "::text[]")}))`
+      : "true",
+    tier: q.tiers.length ? `p."tierKey" = ANY(${params.add(q.tiers, "::text[]")})` : "true",
+    flow: q.dataFlows.length ? `a."dataFlow"::text = ANY(${params.add(q.dataFlows, "::text[]")})` : "true",
+    kind: q.dataConnector === null ? "true" : `a."kind" = '${q.dataConnector ? "DATA_CONNECTOR" : "OTHER"}'`,
+  };
+  return { params, from, where, filters };
+}
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+const needsApp = (q: StorefrontQuery) => q.dataFlows.length > 0 || q.dataConnector !== null;
+const allFilters = (s: Scope) => Object.values(s.filters).filter((f) => f !== "true");
+
+/** Rows strictly after (or before) the cursor row `cur` in the given order. */
+function beyondCursor(keys: readonly Key[], backward: boolean): string {
+  const cmp = (dir: Dir) => ((dir === "asc") !== backward ? ">" : "<");
+  const same = keys.every(([, d]) => d === keys[0]![1]);
+  if (same) {
+    return `(${keys.map(([e]) => e).join(", ")}) ${cmp(keys[0]![1])} (${keys.map((_, i) => `cur."k${i}"`).join(", ")})`;
+  }
+  return `(${keys
+    .map(([e, d], i) => [...keys.slice(0, i).map(([pe], j) => `${pe} = cur."k${j}"`), `${e} ${cmp(d)} cur."k${i}"`].join(" AND "))
+    .map((c) => `(${c})`)
+    .join(" OR ")})`;
+}
+
+const empty: StorefrontPage = { ids: [], hasMore: false, unknownCategories: [], cursorFound: true };
+
+/** One page of the storefront for a search: ids in display order, read in one statement. */
+export async function storefrontPage(
+  db: Reader, viewer: Viewer, marketplace: Marketplace, q: StorefrontQuery, page: PageRequest, today: Date,
+): Promise<StorefrontPage> {
+  if (!visibleMarketplaces(viewer).includes(marketplace)) return empty;
+  const params = new Params();
+  const popularity = q.sort === "POPULARITY" ? today : null;
+  const s = scope(params, marketplace, q, { app: needsApp(q), partner: q.tiers.length > 0, popularity });
+  const keys = ORDERS[q.sort];
+  const backward = page.direction === "backward";
+  const order = keys.map(([e, d]) => `${e} ${(d === "asc") !== backward ? "ASC" : "DESC"}`).join(", ");
+  const conditions = [s.where, ...allFilters(s)];
+  let cte = "";
+  let found = "true";
+  let fromCursor = "";
+  if (page.cursor) {
+    // The cursor row's own sort keys, computed like every other row's (same search, same window).
+    const from = fromClause(params, q, { app: false, partner: false, popularity });
+    cte = `WITH cur AS (SELECT ${keys.map(([e], i) => `${e} AS "k${i}"`).join(", ")} FROM ${from} WHERE l."id" = ${params.add(page.cursor, "::uuid")})`;
+    found = `EXISTS (SELECT 1 FROM cur)`;
+    fromCursor = "CROSS JOIN cur";
+    conditions.push(beyondCursor(keys, backward));
+  }
+  const unknown = q.categories.length
+    ? `ARRAY(SELECT s FROM unnest(${params.add(q.categories, "::text[]")}) AS s WHERE NOT EXISTS (SELECT 1 FROM "Category" c WHERE c."slug" = s))`
+    : `ARRAY[]::text[]`;
+  const sql = `${cte}
+    SELECT ARRAY(
+      SELECT l."id"::text FROM ${s.from} ${fromCursor}
+      WHERE ${conditions.join(" AND ")}
+      ORDER BY ${order}
+      LIMIT ${params.add(q.pageSize + 1, "::int")}
+    ) AS "ids", ${unknown} AS "unknown", ${found} AS "found"`;
+  const [row] = await db.$queryRawUnsafe<{ ids: string[]; unknown: string[]; found: boolean }[]>(sql, ...params.values);
+  const ids = row?.ids ?? [];
+  const hasMore = ids.length > q.pageSize;
+  const shown = ids.slice(0, q.pageSize);
+  return {
+    ids: backward ? shown.reverse() : shown,
+    hasMore,
+    unknownCategories: row?.unknown ?? [],
+    cursorFound: row?.found ?? true,
+  };
+}
+
+const parse = <T>(v: unknown): T => (typeof v === "string" ? (JSON.parse(v) as T) : (v as T));
+
+/**
+ * How many listings the search shows, and with `facets` the counts per category, tier, data flow
+ * and data connector. Facet counts are disjunctive: each facet counts with every filter applied
+ * except its own, so choosing a second category shows what it would add ("Accounting (12)").
+ */
+export async function storefrontSummary(
+  db: Reader, viewer: Viewer, marketplace: Marketplace, q: StorefrontQuery, today: Date, facets: boolean,
+): Promise<StorefrontSummary> {
+  const params = new Params();
+  if (!visibleMarketplaces(viewer).includes(marketplace)) {
+    return { total: 0, facets: facets ? mergeFacets({ categories: await allCategories(db), tiers: {}, flows: {}, kinds: {}, ladder: [] }) : null };
+  }
+  if (!facets) {
+    const s = scope(params, marketplace, q, { app: needsApp(q), partner: q.tiers.length > 0, popularity: null });
+    const [row] = await db.$queryRawUnsafe<{ total: number }[]>(
+      `SELECT count(*)::int AS "total" FROM ${s.from} WHERE ${[s.where, ...allFilters(s)].join(" AND ")}`, ...params.values);
+    return { total: row?.total ?? 0, facets: null };
+  }
+  const s = scope(params, marketplace, q, { app: true, partner: true, popularity: null });
+  const f = s.filters;
+  const counts = (column: string, except: keyof Scope["filters"]) => {
+    const others = (Object.keys(f) as (keyof Scope["filters"])[]).filter((k) => k !== except).map((k) => `m."f_${k}"`).join(" AND ");
+    return `(SELECT coalesce(json_object_agg(x."v", x."n"), '{}'::json) FROM (SELECT m."${column}" AS "v", count(*)::int AS "n" FROM m WHERE ${others} GROUP BY 1) x)`;
+  };
+  const year = today.getUTCFullYear();
+  const sql = `
+    WITH m AS MATERIALIZED (
+      SELECT r."id" AS "rid", p."tierKey" AS "tier", a."dataFlow"::text AS "flow", (a."kind" = 'DATA_CONNECTOR')::text AS "connector",
+        ${f.category} AS "f_category", ${f.tier} AS "f_tier", ${f.flow} AS "f_flow", ${f.kind} AS "f_kind"
+      FROM ${s.from} WHERE ${s.where}
+    )
+    SELECT
+      (SELECT count(*)::int FROM m WHERE m."f_category" AND m."f_tier" AND m."f_flow" AND m."f_kind") AS "total",
+      (SELECT coalesce(json_agg(json_build_object('slug', c."slug", 'name', c."name", 'count', coalesce(x."n", 0)) ORDER BY c."name"), '[]'::json)
+         FROM "Category" c LEFT JOIN (
+           SELECT lc."categoryId", count(*)::int AS "n" FROM m JOIN "ListingRevisionCategory" lc ON lc."revisionId" = m."rid"
+           WHERE m."f_tier" AND m."f_flow" AND m."f_kind" GROUP BY 1
+         ) x ON x."categoryId" = c."id") AS "categories",
+      ${counts("tier", "tier")} AS "tiers",
+      ${counts("flow", "flow")} AS "flows",
+      ${counts("connector", "kind")} AS "kinds",
+      (SELECT coalesce(json_agg(json_build_object('key', t."key", 'name', t."name") ORDER BY t."rank"), '[]'::json) FROM "PolicyTier" t
+         WHERE t."policyId" = (SELECT pp."id" FROM "ProgramPolicy" pp WHERE pp."year" = ${params.add(year, "::int")} ORDER BY pp."version" DESC LIMIT 1)) AS "ladder"`;
+  const [row] = await db.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...params.values);
+  return {
+    total: Number(row?.total ?? 0),
+    facets: mergeFacets({
+      categories: parse(row?.categories ?? []),
+      tiers: parse(row?.tiers ?? {}),
+      flows: parse(row?.flows ?? {}),
+      kinds: parse(row?.kinds ?? {}),
+      ladder: parse(row?.ladder ?? []),
+    }),
+  };
+}
+
+async function allCategories(db: Reader) {
+  return db.$queryRawUnsafe<{ slug: string; name: string; count: number }[]>(`SELECT "slug", "name", 0 AS "count" FROM "Category" ORDER BY "name"`);
+}
+
+/** Every value of each facet, zero counts included: tiers in ladder order (then any others), flows in enum order. */
+function mergeFacets(raw: {
+  categories: { slug: string; name: string; count: number }[];
+  tiers: Record<string, number>;
+  flows: Record<string, number>;
+  kinds: Record<string, number>;
+  ladder: { key: string; name: string }[];
+}): StorefrontFacets {
+  const tiers = raw.ladder.map((t) => ({ key: t.key, name: t.name, count: raw.tiers[t.key] ?? 0 }));
+  for (const [key, count] of Object.entries(raw.tiers)) if (!tiers.some((t) => t.key === key)) tiers.push({ key, name: tierName(key), count });
+  return {
+    categories: raw.categories.map((c) => ({ slug: c.slug, name: c.name, count: Number(c.count) })),
+    tiers,
+    dataFlows: DATA_FLOWS.map((value) => ({ value, count: raw.flows[value] ?? 0 })),
+    dataConnector: [true, false].map((value) => ({ value, count: raw.kinds[String(value)] ?? 0 })),
+  };
+}
+
+/** A tier key the policy does not name, shown as words ("PREMIER" → "Premier"). */
+export const tierName = (key: string) => key.charAt(0) + key.slice(1).toLowerCase().replace(/_/g, " ");
+
+/** The current year's tier ladder (latest policy version): key → name and rank. */
+export async function tierLadder(db: Reader, year: number): Promise<Map<string, { name: string; rank: number }>> {
+  const rows = await db.$queryRawUnsafe<{ key: string; name: string; rank: number }[]>(
+    `SELECT t."key", t."name", t."rank" FROM "PolicyTier" t
+     WHERE t."policyId" = (SELECT pp."id" FROM "ProgramPolicy" pp WHERE pp."year" = $1::int ORDER BY pp."version" DESC LIMIT 1)`,
+    year,
+  );
+  return new Map(rows.map((r) => [r.key, { name: r.name, rank: Number(r.rank) }]));
+}

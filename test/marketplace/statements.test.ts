@@ -1,0 +1,80 @@
+// No N+1, ever: a listings page costs the same few SQL statements whatever its size and whatever
+// it nests (partner, tier badge, categories, app). Counted from Prisma's query events.
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { startTestService, type TestService } from "../support/harness.js";
+import { generatedSpecs, insertCatalogue } from "../support/catalogue.js";
+import { loadDemoWorld } from "../support/world.js";
+
+let t: TestService;
+let recording = false;
+const statements: string[] = [];
+
+beforeAll(async () => {
+  t = await startTestService({
+    log: (e) => {
+      // The event feed's own polling is not part of a request.
+      if (recording && !/FROM "public"\."Event"/.test(e.query)) statements.push(e.query);
+    },
+  });
+  await loadDemoWorld(t);
+  await insertCatalogue(t.service.program.prisma, generatedSpecs(120), t.service.program.today());
+});
+afterAll(() => t?.close());
+
+const PAGE = `query($first: Int!, $after: String, $search: String, $filter: ListingFilter, $sort: ListingSort) {
+  listings(first: $first, after: $after, search: $search, filter: $filter, sort: $sort) {
+    edges { cursor node {
+      id state marketplace installAllowed recentlyUpdated contentUpdatedAt
+      content { name tagline screenshots categories { slug name } }
+      partner { id name slug tier tierBadge { tier name rank } }
+      app { id name kind dataFlow }
+    } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+async function count(vars: Record<string, unknown>): Promise<{ n: number; edges: number; sql: string[] }> {
+  statements.length = 0;
+  recording = true;
+  const r = await t.gql(PAGE, vars);
+  recording = false;
+  expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
+  return { n: statements.length, edges: r.data.listings.edges.length, sql: [...statements] };
+}
+
+it("a page of 5 and a page of 100, with partner, tier, categories and app nested, cost the same small number of statements", async () => {
+  const five = await count({ first: 5 });
+  const hundred = await count({ first: 100 });
+  expect(five.edges).toBe(5);
+  expect(hundred.edges).toBe(100);
+  // The page's ids, the listings with everything nested (one joined statement), the tier ladder.
+  expect(five.n, five.sql.join("\n")).toBe(3);
+  expect(hundred.n, hundred.sql.join("\n")).toBe(five.n);
+});
+
+it("the same holds for a second page, a search with filters and every sort", async () => {
+  const first = await count({ first: 5 });
+  const after = (await t.gql(PAGE, { first: 5 })).data.listings.pageInfo.endCursor;
+  expect((await count({ first: 100, after })).n).toBe(first.n);
+  for (const sort of ["RELEVANCE", "NAME", "NEWEST", "POPULARITY"]) {
+    const small = await count({ first: 5, search: "budget or invoice", filter: { dataFlows: ["PUSH", "PULL"], tiers: ["FOUNDATION", "SELECT"] }, sort });
+    const large = await count({ first: 100, search: "budget or invoice", filter: { dataFlows: ["PUSH", "PULL"], tiers: ["FOUNDATION", "SELECT"] }, sort });
+    expect(small.edges).toBeGreaterThan(0);
+    expect(large.n, `${sort}\n${large.sql.join("\n")}`).toBe(small.n);
+    expect(small.n).toBeLessThanOrEqual(3);
+  }
+});
+
+it("totals and facets add one statement, not one per listing", async () => {
+  const q = `query($first: Int!) { listings(first: $first) { totalCount facets { categories { slug count } tiers { tier count } } edges { node { id partner { name } } } } }`;
+  const run = async (first: number) => {
+    statements.length = 0;
+    recording = true;
+    const r = await t.gql(q, { first });
+    recording = false;
+    expect(r.errors).toBeUndefined();
+    return statements.length;
+  };
+  expect(await run(5)).toBe(3);
+  expect(await run(100)).toBe(3);
+});
