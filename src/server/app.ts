@@ -13,6 +13,7 @@ import { createHttpApp, type HttpApp } from "./http.js";
 import { useIdempotencyKeys } from "./idempotency.js";
 import { silentLogger, useRequestLog, type Logger } from "./logging.js";
 import { createMetrics, type ServiceMetrics } from "./metrics.js";
+import { createStorefrontCache } from "./storefront-cache.js";
 import { createProgramYoga, type ProgramYoga } from "./yoga.js";
 
 export interface Service {
@@ -59,10 +60,13 @@ export async function createService(config: Config, opts: ServiceOptions = {}): 
     const feed = await createEventFeed({ prisma: db.prisma, bus, pollMs: config.eventPollMs });
     const rateLimiter = createRateLimiter(config.redisUrl);
     const metrics = createMetrics({ prisma: db.prisma, feed, bus });
+    const storefrontCache = createStorefrontCache();
+    const stopStorefrontCache = storefrontCache.follow(feed);
     const yoga = createProgramYoga({
       program, tokens, feed, production: config.production, limits: config.limits, rateLimiter,
       observers: [useRequestLog(logger), metrics.plugin],
       idempotency: useIdempotencyKeys(createIdempotencyKeys(db.prisma), { logger }),
+      storefrontCache: storefrontCache.plugin,
       // Without a logger of the caller's (tests), Yoga keeps printing its errors to the console.
       logger: opts.logger,
     });
@@ -72,6 +76,7 @@ export async function createService(config: Config, opts: ServiceOptions = {}): 
       db, bus, program, tokens, yoga, http, feed, metrics, logger,
       async close(graceMs = config.shutdownGraceMs) {
         if (admin) await new Promise<void>((resolve) => admin.close(() => resolve()));
+        stopStorefrontCache();
         feed.close();
         await http.close(graceMs);
         await bus.close();

@@ -29,13 +29,15 @@ export function createProgramYoga(opts: {
   observers?: Plugin<Context>[];
   /** Idempotency keys: after the limits, so that a retry is limited like any request. */
   idempotency?: Plugin<Context>;
+  /** The public storefront's response cache (storefront-cache.ts): last, after every limit. */
+  storefrontCache?: Plugin;
   /** Where Yoga's own warnings and errors go (JSON lines); default: Yoga's console logger. */
   logger?: Logger;
 }): ProgramYoga {
   const { program, tokens, feed } = opts;
   return createYoga<ServerContext, Context>({
     schema,
-    plugins: [...(opts.observers ?? []), ...securityPlugins(opts.limits, opts.rateLimiter), ...(opts.idempotency ? [opts.idempotency] : [])],
+    plugins: [...(opts.observers ?? []), ...securityPlugins(opts.limits, opts.rateLimiter), ...(opts.idempotency ? [opts.idempotency] : []), ...(opts.storefrontCache ? [opts.storefrontCache] : [])],
     graphqlEndpoint: "/graphql",
     landingPage: false,
     graphiql: {

@@ -1,0 +1,142 @@
+// The storefront's response cache on one instance: public reads are answered without the database
+// once cached; authenticated answers are never cached or shared; a committed listing change drops
+// exactly the answers it touches (R-LIST-6). Counted from Prisma's query events.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestService, type TestService } from "../support/harness.js";
+import { insertCatalogue, type Catalogue } from "../support/catalogue.js";
+import { globalId, loadDemoWorld, type DemoWorld } from "../support/world.js";
+import { storefrontEntities } from "../../src/server/storefront-cache.js";
+
+let t: TestService;
+let w: DemoWorld;
+let cat: Catalogue;
+let recording = false;
+const statements: string[] = [];
+
+beforeAll(async () => {
+  t = await startTestService({
+    log: (e) => {
+      if (recording && !/FROM "public"\."Event"/.test(e.query)) statements.push(e.query);
+    },
+  });
+  w = await loadDemoWorld(t);
+  cat = await insertCatalogue(t.service.program.prisma, [
+    { name: "Cache Alpha", summary: "Alpha listing for cache tests. ".repeat(8), categories: ["analytics"], partner: "cache-co" },
+    { name: "Cache Beta", summary: "Beta listing for cache tests. ".repeat(8), categories: ["analytics"], partner: "cache-co" },
+    { name: "Cache Draft", summary: "Draft listing for cache tests. ".repeat(8), categories: ["analytics"], partner: "cache-co", state: "DRAFT" },
+  ], t.service.program.today());
+});
+afterAll(() => t?.close());
+
+/** The answer, and how many SQL statements it took. */
+async function ask(query: string, variables: Record<string, unknown> = {}, token?: string) {
+  statements.length = 0;
+  recording = true;
+  const r = await t.gql(query, variables, token);
+  recording = false;
+  return { ...r, statements: statements.length };
+}
+
+const PAGE = `{ listings(search: "cache", first: 10) { totalCount edges { node { id content { name tagline } partner { name tierBadge { name } } } } } }`;
+const DETAIL = `query($id: ID!) { listing(id: $id) { id state content { name } } }`;
+const names = (r: { data?: any }) => r.data.listings.edges.map((e: any) => e.node.content.name).sort();
+const id = (i: number) => globalId("Listing", cat.listingIds[i]!);
+
+describe("public storefront reads", () => {
+  it("are answered from the cache once asked: no statement the second time", async () => {
+    const first = await ask(PAGE);
+    expect(first.errors).toBeUndefined();
+    expect(first.statements).toBeGreaterThan(0);
+    const second = await ask(PAGE);
+    expect(second.statements).toBe(0);
+    expect(second.data).toEqual(first.data);
+    expect((await ask(DETAIL, { id: id(0) })).statements).toBeGreaterThan(0);
+    expect((await ask(DETAIL, { id: id(0) })).statements).toBe(0);
+  });
+
+  it("only the storefront's fields are cached; an answer with anything else is not", async () => {
+    const q = `{ categories { slug } partners(first: 5) { edges { node { name } } } }`;
+    await ask(q);
+    expect((await ask(q)).statements).toBeGreaterThan(0);
+    const aliased = `{ storefront: listings(first: 1) { edges { node { id } } } p: partners(first: 5) { edges { node { name } } } }`;
+    await ask(aliased);
+    expect((await ask(aliased)).statements).toBeGreaterThan(0);
+  });
+
+  it("a listing that is not there (yet) is not cached as missing", async () => {
+    expect((await ask(DETAIL, { id: id(2) })).data.listing).toBeNull();
+    expect((await ask(DETAIL, { id: id(2) })).statements).toBeGreaterThan(0);
+  });
+});
+
+describe("authenticated reads", () => {
+  it("are never cached, so never shared between viewers", async () => {
+    const partnerToken = await t.token({ sub: (await t.service.program.prisma.partnerMember.create({
+      data: { partnerId: cat.partnerIds.get("cache-co")!, email: "admin@cache-co.example", name: "Cache Admin", role: "ADMIN" },
+    })).id, role: "partner-admin", partnerId: cat.partnerIds.get("cache-co")! });
+    // The partner sees its own draft; the public, asking the same right after, must not.
+    const own = await ask(DETAIL, { id: id(2) }, partnerToken);
+    expect(own.data.listing).toMatchObject({ state: "DRAFT" });
+    expect((await ask(DETAIL, { id: id(2) }, partnerToken)).statements).toBeGreaterThan(0);
+    expect((await ask(DETAIL, { id: id(2) })).data.listing).toBeNull();
+    // A public answer is cached; an authenticated viewer asking the same still gets its own.
+    await ask(PAGE);
+    for (const token of [partnerToken, w.staffToken, w.staffFedrampToken]) {
+      const r = await ask(PAGE, {}, token);
+      expect(r.errors).toBeUndefined();
+      expect(r.statements).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe("invalidation by committed events", () => {
+  it("R-LIST-6: a delisting drops the answers showing that listing, and only those", async () => {
+    await ask(PAGE);
+    await ask(DETAIL, { id: id(0) });
+    await ask(DETAIL, { id: id(1) });
+    expect(names(await ask(PAGE))).toEqual(["Cache Alpha", "Cache Beta"]);
+    expect((await ask(DETAIL, { id: id(1) })).statements).toBe(0);
+
+    const delisted = await t.gql(`mutation($id: ID!) { delistListing(listingId: $id, reason: "Staff decision for the cache test.") { __typename ... on MutationDelistListingSuccess { data { state } } } }`, { id: id(0) }, w.staffToken);
+    expect(delisted.data?.delistListing, JSON.stringify(delisted)).toEqual({ __typename: "MutationDelistListingSuccess", data: { state: "DELISTED" } });
+    // The event reaches this instance's cache through the feed (in-memory notice here).
+    await new Promise((r) => setTimeout(r, 50));
+
+    const page = await ask(PAGE);
+    expect(page.statements).toBeGreaterThan(0);
+    expect(names(page)).toEqual(["Cache Beta"]);
+    const alpha = await ask(DETAIL, { id: id(0) });
+    expect(alpha.statements).toBeGreaterThan(0);
+    expect(alpha.data.listing).toBeNull();
+    // Another listing's page did not change, and stays cached.
+    expect((await ask(DETAIL, { id: id(1) })).statements).toBe(0);
+  });
+
+  it("a change made behind the program's back (no event) is not seen: the cache is what serves", async () => {
+    await ask(DETAIL, { id: id(1) });
+    await t.service.program.prisma.listingRevision.updateMany({ where: { listingId: cat.listingIds[1]! }, data: { name: "Renamed Silently" } });
+    expect((await ask(DETAIL, { id: id(1) })).data.listing.content.name).toBe("Cache Beta");
+    await t.service.program.prisma.listingRevision.updateMany({ where: { listingId: cat.listingIds[1]! }, data: { name: "Cache Beta" } });
+  });
+});
+
+describe("what each event invalidates", () => {
+  const base = { listingId: null, partnerId: null, appId: null, subjectId: "00000000-0000-0000-0000-000000000001", marketplace: null, publicChange: false };
+  it("a listing's public change: the listing and its marketplace's pages", () => {
+    expect(storefrontEntities({ ...base, type: "listing.delisted", publicChange: true, listingId: "l1", marketplace: "COMMERCIAL" })).toEqual([
+      { typename: "Listing", id: globalId("Listing", "l1") },
+      { typename: "QueryListingsConnection", id: "COMMERCIAL" },
+    ]);
+  });
+  it("tier, app, usage and policy changes: what the storefront shows of them", () => {
+    const pages = [{ typename: "QueryListingsConnection", id: "COMMERCIAL" }, { typename: "QueryListingsConnection", id: "FEDRAMP" }];
+    expect(storefrontEntities({ ...base, type: "tier.assessed", partnerId: "p1" })).toEqual([{ typename: "Partner", id: globalId("Partner", "p1") }, ...pages]);
+    expect(storefrontEntities({ ...base, type: "app.updated", subjectId: "a1" })).toEqual([{ typename: "App", id: globalId("App", "a1") }, ...pages]);
+    expect(storefrontEntities({ ...base, type: "usage.recorded" })).toEqual(pages);
+    expect(storefrontEntities({ ...base, type: "policy.updated" })).toEqual([{ typename: "Partner" }, ...pages]);
+  });
+  it("anything else: nothing", () => {
+    expect(storefrontEntities({ ...base, type: "lead.sent", partnerId: "p1" })).toEqual([]);
+    expect(storefrontEntities({ ...base, type: "listing.submitted", listingId: "l1", marketplace: "COMMERCIAL" })).toEqual([]);
+  });
+});

@@ -1,0 +1,149 @@
+// The storefront cache across two server processes on one PostgreSQL and a private Redis: once a
+// delisting event has been delivered to an instance, that instance never serves the listing again,
+// whichever instance made the change (R-LIST-6). Needs PostgreSQL: runs in the PostgreSQL + Redis
+// pass of the suite.
+import type { Client } from "graphql-ws";
+import pg from "pg";
+import { randomBytes } from "node:crypto";
+import { mkdtemp } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { onPostgres } from "../support/harness.js";
+import { adminUrl } from "../support/global-setup.js";
+import { killAll, listening, privateRedis, startServer, stop, type Run } from "../support/processes.js";
+import { collect, wsClient } from "../support/subscriber.js";
+import { createTokenService } from "../../src/auth/tokens.js";
+
+const SECRET = "storefront-cache-secret-storefront-cache-secret";
+
+describe.runIf(onPostgres)("the storefront cache on two instances (PostgreSQL + Redis)", () => {
+  let dbName: string;
+  let dbUrl: string;
+  let redis: Awaited<ReturnType<typeof privateRedis>>;
+  let a: Run;
+  let b: Run;
+  let urlA: string;
+  let urlB: string;
+  let staffToken: string;
+  let listingIds: { id: string; gid: string; revisionId: string; name: string }[];
+  const clients: Client[] = [];
+
+  beforeAll(async () => {
+    const admin = new pg.Client({ connectionString: adminUrl(process.env.DATABASE_URL!) });
+    await admin.connect();
+    dbName = `pp_t_cache_${randomBytes(4).toString("hex")}`;
+    await admin.query(`CREATE DATABASE "${dbName}"`);
+    await admin.end();
+    const u = new URL(process.env.DATABASE_URL!);
+    u.pathname = `/${dbName}`;
+    dbUrl = u.toString();
+    redis = await privateRedis();
+    await redis.start();
+    // A slow poll: only the Redis notice makes delivery quick.
+    const env = (seed: boolean, dir: string) => ({
+      DATABASE_URL: dbUrl, REDIS_URL: redis.url, AUTH_SECRET: SECRET, SEED_DEMO_DATA: String(seed), EVENT_POLL_MS: "5000", DATA_DIR: dir,
+    });
+    a = startServer(env(true, await mkdtemp(path.join(os.tmpdir(), "pp-cache-a-"))));
+    urlA = await listening(a);
+    b = startServer(env(false, await mkdtemp(path.join(os.tmpdir(), "pp-cache-b-"))));
+    urlB = await listening(b);
+    const db = new pg.Client({ connectionString: dbUrl });
+    await db.connect();
+    const staff = (await db.query(`SELECT id FROM "StaffUser" WHERE email = 'sam@program.example'`)).rows[0];
+    listingIds = (await db.query(
+      `SELECT l.id, l."liveRevisionId" AS "revisionId", r.name FROM "Listing" l JOIN "ListingRevision" r ON r.id = l."liveRevisionId"
+       WHERE l.marketplace = 'COMMERCIAL' AND l.state = 'LIVE' ORDER BY r.name`,
+    )).rows.map((r) => ({ ...r, gid: Buffer.from(`Listing:${r.id}`).toString("base64") }));
+    await db.end();
+    staffToken = await createTokenService(SECRET).sign({ sub: staff.id, role: "program-staff" });
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const c of clients) await c.dispose();
+    for (const r of [a, b]) if (r) await stop(r).catch(() => {});
+    await redis?.stop();
+    killAll();
+    const admin = new pg.Client({ connectionString: adminUrl(process.env.DATABASE_URL!) });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+    await admin.end();
+  });
+
+  const gql = async (base: string, query: string, variables: Record<string, unknown> = {}, token?: string) => {
+    const res = await fetch(`${base}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await res.json()) as { data?: any; errors?: unknown[] };
+  };
+  const PAGE = `{ listings(first: 20) { edges { node { id content { name tagline } } } } }`;
+  const DETAIL = `query($id: ID!) { listing(id: $id) { id content { name tagline } } }`;
+  const shown = async (base: string) => (await gql(base, PAGE)).data.listings.edges.map((e: any) => e.node.id) as string[];
+  const taglineOnPage = async (base: string, gid: string) =>
+    (await gql(base, PAGE)).data.listings.edges.find((e: any) => e.node.id === gid)?.node.content.tagline as string | undefined;
+
+  it("R-LIST-6: after the delisting event is delivered, neither instance serves the listing again", async () => {
+    const [target, other] = listingIds;
+    expect(target && other).toBeTruthy();
+    // Both instances cache the storefront page and the listing's page.
+    for (const base of [urlA, urlB]) {
+      expect(await shown(base)).toContain(target!.gid);
+      expect((await gql(base, DETAIL, { id: target!.gid })).data.listing.id).toBe(target!.gid);
+      await gql(base, DETAIL, { id: other!.gid });
+    }
+    // Proof that answers come from the cache: a change made without an event is not seen.
+    const db = new pg.Client({ connectionString: dbUrl });
+    await db.connect();
+    const before = await taglineOnPage(urlA, target!.gid);
+    const otherBefore = (await gql(urlA, DETAIL, { id: other!.gid })).data.listing.content.tagline;
+    await db.query(`UPDATE "ListingRevision" SET tagline = 'Changed behind the cache' WHERE id = ANY($1::uuid[])`, [[target!.revisionId, other!.revisionId]]);
+    for (const base of [urlA, urlB]) {
+      expect(await taglineOnPage(base, target!.gid)).toBe(before);
+      expect((await gql(base, DETAIL, { id: target!.gid })).data.listing.content.tagline).toBe(before);
+      expect((await gql(base, DETAIL, { id: other!.gid })).data.listing.content.tagline).toBe(otherBefore);
+    }
+
+    // Each instance tells us when it delivered the event: a public subscriber on each.
+    const subs = [urlA, urlB].map((base) => {
+      const c = wsClient(Number(new URL(base).port));
+      clients.push(c);
+      return collect(c, `subscription { listingChanges(marketplace: COMMERCIAL) { type listingId } }`, {}, (d) => d.listingChanges);
+    });
+    await new Promise((r) => setTimeout(r, 500));
+
+    // Staff delist on instance B.
+    const r = await gql(urlB, `mutation($id: ID!) { delistListing(listingId: $id, reason: "Cache test: staff decision.") { __typename } }`, { id: target!.gid }, staffToken);
+    expect(r.data?.delistListing?.__typename, JSON.stringify(r)).toBe("MutationDelistListingSuccess");
+
+    for (const [i, base] of [urlA, urlB].entries()) {
+      const [event] = await subs[i]!.waitFor(1, 3000);
+      expect(event).toEqual({ type: "listing.delisted", listingId: target!.gid });
+      // Delivered: from now on this instance never shows the listing, on any page.
+      for (let n = 0; n < 5; n++) {
+        expect(await shown(base)).not.toContain(target!.gid);
+        expect((await gql(base, DETAIL, { id: target!.gid })).data.listing).toBeNull();
+        expect((await gql(base, `{ listings(search: "northwind", first: 5) { edges { node { id } } } }`)).data.listings.edges.map((e: any) => e.node.id)).not.toContain(target!.gid);
+      }
+      // Exactly the affected answers: the other listing's page is still the cached one (the silent change unseen),
+      // while the storefront page, dropped and read again, shows it.
+      expect((await gql(base, DETAIL, { id: other!.gid })).data.listing.content.tagline).toBe(otherBefore);
+      expect(await taglineOnPage(base, other!.gid)).toBe("Changed behind the cache");
+    }
+    await db.query(`UPDATE "ListingRevision" SET tagline = $2 WHERE id = $1`, [target!.revisionId, before]);
+    await db.query(`UPDATE "ListingRevision" SET tagline = $2 WHERE id = $1`, [other!.revisionId, otherBefore]);
+    await db.end();
+  }, 60_000);
+
+  it("authenticated answers are not taken from the public cache on either instance", async () => {
+    const [, other] = listingIds;
+    for (const base of [urlA, urlB]) {
+      const pub = await gql(base, PAGE);
+      const staff = await gql(base, `{ listings(first: 20) { edges { node { id pendingRevision { id } } } } }`, {}, staffToken);
+      expect(staff.errors).toBeUndefined();
+      expect(staff.data.listings.edges.map((e: any) => e.node.id)).toEqual(pub.data.listings.edges.map((e: any) => e.node.id));
+      expect(staff.data.listings.edges.map((e: any) => e.node.id)).toContain(other!.gid);
+    }
+  });
+});
