@@ -27,6 +27,8 @@ export interface Config {
   readonly limits: Limits;
   /** How often open WebSocket connections have their token checked again (revoked, expired). */
   readonly wsReauthMs: number;
+  /** The longest a cached public storefront answer is kept (events drop it sooner); 0: no cache. */
+  readonly storefrontCacheMs: number;
 }
 
 export interface Limits {
@@ -133,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownGraceMs: Number(graceRaw),
     limits: loadLimits(env),
     wsReauthMs: intEnv(env, "WS_REAUTH_MS", 10_000, 100, 3_600_000),
+    storefrontCacheMs: intEnv(env, "STOREFRONT_CACHE_MS", 60_000, 0, 86_400_000),
     metricsToken: env.METRICS_TOKEN || undefined,
     eventPollMs: (() => {
       const raw = env.EVENT_POLL_MS ?? "1000";

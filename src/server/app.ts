@@ -60,7 +60,7 @@ export async function createService(config: Config, opts: ServiceOptions = {}): 
     const feed = await createEventFeed({ prisma: db.prisma, bus, pollMs: config.eventPollMs });
     const rateLimiter = createRateLimiter(config.redisUrl);
     const metrics = createMetrics({ prisma: db.prisma, feed, bus });
-    const storefrontCache = createStorefrontCache();
+    const storefrontCache = createStorefrontCache({ ttlMs: config.storefrontCacheMs });
     const stopStorefrontCache = storefrontCache.follow(feed);
     const yoga = createProgramYoga({
       program, tokens, feed, production: config.production, limits: config.limits, rateLimiter,

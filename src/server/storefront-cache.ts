@@ -65,7 +65,9 @@ export interface StorefrontCache {
   follow(feed: EventFeed): () => void;
 }
 
+/** `ttlMs` 0: no cache at all (every answer computed). */
 export function createStorefrontCache(opts: { ttlMs?: number; max?: number } = {}): StorefrontCache {
+  if (opts.ttlMs === 0) return { plugin: {}, invalidate: () => {}, follow: () => () => {} };
   const cache = createInMemoryCache({ max: opts.max ?? 5_000 });
   // An answer computed while an invalidating event arrived may hold what that event changed: it is
   // served, but not kept. Each invalidation starts a new generation.
