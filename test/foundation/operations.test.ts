@@ -15,6 +15,7 @@ import {
   ProgramPolicyDocument,
   StaffPartnersDocument,
   StaffUsersDocument,
+  StorefrontSearchDocument,
 } from "../../schema/operations/generated/graphql.js";
 import { startTestService, type TestService } from "../support/harness.js";
 import { globalId, loadDemoWorld, type DemoWorld } from "../support/world.js";
@@ -74,9 +75,11 @@ describe("marketplace frontend", () => {
   it("ListingDetail reads a listing by the id from the listings page; a hidden one is null", async () => {
     const page = await run(MarketplaceListingsDocument, {});
     const card = page.listings.edges.find((e) => e.node.content?.name === "Northwind Insights")!.node;
-    const { node } = await run(ListingDetailDocument, { id: card.id });
-    if (node?.__typename !== "Listing") throw new Error(`expected a Listing, got ${node?.__typename}`);
+    const { listing: node } = await run(ListingDetailDocument, { id: card.id });
+    if (!node) throw new Error("expected the listing");
     expect(node.id).toBe(card.id);
+    expect(node).toMatchObject({ installAllowed: true, recentlyUpdated: false, partner: { tierBadge: { name: "Select" } } });
+    expect(node.contentUpdatedAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     expect(node.content?.summary).toMatch(/^Northwind Insights connects/);
     expect(node.content?.features).toEqual(["Two-way sync", "Field-level mapping", "Audit trail"]);
     expect(node.content?.contactKind).toBe("CONTACT_FORM");
@@ -86,12 +89,23 @@ describe("marketplace frontend", () => {
 
     // Cobalt's draft: its owner may read it, the public may not.
     const cobaltDraft = (await run(MyListingsDocument, {}, w.partners.cobalt.adminToken)).myListings.edges[0]!.node;
-    expect((await run(ListingDetailDocument, { id: cobaltDraft.id })).node).toBeNull();
-    const asOwner = (await run(ListingDetailDocument, { id: cobaltDraft.id }, w.partners.cobalt.adminToken)).node;
-    expect(asOwner?.__typename === "Listing" && asOwner.state).toBe("DRAFT");
-    // Another type's id answers with that type, not a listing.
-    const other = await run(ListingDetailDocument, { id: globalId("Partner", w.partners.northwind.id) });
-    expect(other.node?.__typename).toBe("Partner");
+    expect((await run(ListingDetailDocument, { id: cobaltDraft.id })).listing).toBeNull();
+    const asOwner = (await run(ListingDetailDocument, { id: cobaltDraft.id }, w.partners.cobalt.adminToken)).listing;
+    expect(asOwner?.state).toBe("DRAFT");
+    expect(asOwner?.installAllowed).toBe(false);
+    // Another type's id is no listing.
+    expect((await run(ListingDetailDocument, { id: globalId("Partner", w.partners.northwind.id) })).listing).toBeNull();
+  });
+
+  it("StorefrontSearch finds listings by words and filters, with facet counts", async () => {
+    const { listings } = await run(StorefrontSearchDocument, { search: "crew schedules", filter: { dataFlows: ["PULL"] } });
+    expect(listings.edges.map((e) => e.node.content?.name)).toEqual(["Northwind Scheduler"]);
+    expect(listings.totalCount).toBe(1);
+    expect(listings.facets.dataFlows).toEqual([{ dataFlow: "PUSH", count: 0 }, { dataFlow: "PULL", count: 1 }, { dataFlow: "BIDIRECTIONAL", count: 0 }]);
+    expect(listings.facets.categories.find((c) => c.slug === "scheduling")?.count).toBe(1);
+    const all = await run(StorefrontSearchDocument, { sort: "NAME" });
+    expect(all.listings.edges.map((e) => e.node.content?.name)).toEqual(["Northwind Insights", "Northwind Scheduler"]);
+    expect(all.listings.facets.tiers.find((tier) => tier.tier === "SELECT")).toEqual({ tier: "SELECT", name: "Select", count: 2 });
   });
 
   it("Categories lists the category filter", async () => {
