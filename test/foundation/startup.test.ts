@@ -1,82 +1,20 @@
 // The real process, as `npm start` runs it: configuration errors end it with one clear line,
 // a good start serves GraphQL and the health endpoints, SIGTERM stops it cleanly, and several
 // instances can start at once on one PostgreSQL database.
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { adminUrl } from "../support/global-setup.js";
+import { listening, root, run, running, startServer, stop } from "../support/processes.js";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const migrationNames = async () =>
   (await readdir(path.join(root, "prisma", "migrations"), { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
 
-interface Exit { code: number | null; signal: NodeJS.Signals | null }
-
-interface Run {
-  readonly child: ChildProcess;
-  stdout: string;
-  stderr: string;
-  readonly exited: Promise<Exit>;
-}
-
-const running = new Set<ChildProcess>();
 const tempDirs: string[] = [];
-
-/** Only what the process needs: the test runner's own DATABASE_URL, NODE_ENV etc. must not leak in. */
-function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: os.tmpdir(), ...env };
-}
-
-function run(script: string, env: Record<string, string>, args: string[] = []): Run {
-  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { cwd: root, env: cleanEnv(env), stdio: ["ignore", "pipe", "pipe"] });
-  running.add(child);
-  const r: Run = {
-    child,
-    stdout: "",
-    stderr: "",
-    exited: new Promise((resolve) => {
-      child.once("exit", (code, signal) => {
-        running.delete(child);
-        resolve({ code, signal });
-      });
-    }),
-  };
-  child.stdout!.setEncoding("utf8").on("data", (s: string) => (r.stdout += s));
-  child.stderr!.setEncoding("utf8").on("data", (s: string) => (r.stderr += s));
-  return r;
-}
-
-const startServer = (env: Record<string, string>) => run("src/main.ts", { PORT: "0", ...env });
-
-/** The port from the JSON log line `partner program API on http://localhost:PORT/graphql`. */
-async function listening(r: Run, timeoutMs = 45_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let exited: Exit | undefined;
-  void r.exited.then((e) => (exited = e));
-  while (Date.now() < deadline) {
-    const m = /partner program API on http:\/\/localhost:(\d+)\/graphql/.exec(r.stdout);
-    if (m) return `http://127.0.0.1:${m[1]}`;
-    if (exited) throw new Error(`server exited (${exited.code ?? exited.signal}) before listening:\n${r.stderr}${r.stdout}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`server did not listen within ${timeoutMs} ms:\n${r.stderr}${r.stdout}`);
-}
-
-async function stop(r: Run): Promise<{ exit: Exit; ms: number }> {
-  const t0 = Date.now();
-  r.child.kill("SIGTERM");
-  const exit = await Promise.race([
-    r.exited,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no exit within 5 s of SIGTERM:\n${r.stdout}`)), 5000)),
-  ]);
-  return { exit, ms: Date.now() - t0 };
-}
 
 async function tempDir(): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "pp-start-"));
