@@ -46,7 +46,7 @@ async function usageInWindow(db: Pick<Reader, "$queryRawUnsafe">, appIds: readon
   const rows = await db.$queryRawUnsafe<{ appId: string; month: string; activeCustomers: number }[]>(
     `SELECT DISTINCT ON (u."appId") u."appId"::text AS "appId", to_char(u."month", 'YYYY-MM-DD') AS month, u."activeCustomers"
      FROM "UsageMonth" u
-     WHERE u."appId" IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb))
+     WHERE u."appId" = ANY(ARRAY(SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb)))
        AND u."month" >= $2::date AND u."month" <= $3::date AND u."activeCustomers" > 0
      ORDER BY u."appId", u."activeCustomers" DESC, u."month" DESC`,
     JSON.stringify([...new Set(appIds)]), isoDate(from), isoDate(through),

@@ -51,7 +51,10 @@ export interface PartnerYearBundle {
 }
 
 const ids = (list: readonly string[]) => JSON.stringify([...new Set(list)]);
-const IN_IDS = (column: string) => `${column} IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb))`;
+// = ANY(ARRAY(...)): the id list is built once and probed by index or hash. The plainer IN (SELECT ...
+// FROM jsonb_array_elements_text(...)) was planned as a nested loop that re-read the list for every
+// row, which made each page of the assessment slower than the last.
+const IN_IDS = (column: string) => `${column} = ANY(ARRAY(SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb)))`;
 
 /**
  * The facts of `partnerIds` for `year`, with `periodEnd` the last day counted (Dec 31 for the

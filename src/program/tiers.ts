@@ -152,7 +152,7 @@ export async function runTierAssessment(program: Program, viewer: Viewer, input:
     const [existing, held, invitations, facts] = await Promise.all([
       db.$queryRawUnsafe<(Existing & { partnerId: string })[]>(
         `SELECT "id"::text AS id, "partnerId"::text AS "partnerId", "previousTierKey", "resultTierKey" FROM "TierAssessment"
-         WHERE "partnerId" IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb)) AND "year" = $2 AND "currentSlot" = 'cur'`,
+         WHERE "partnerId" = ANY(ARRAY(SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb))) AND "year" = $2 AND "currentSlot" = 'cur'`,
         JSON.stringify(partnerIds), year,
       ).then((rows) => new Map(rows.map((r) => [r.partnerId, r]))),
       tiersHeld(db, partnerIds, year),
@@ -217,7 +217,7 @@ async function writeAssessments(
   if (superseded.length) {
     const n = await tx.$executeRawUnsafe(
       `UPDATE "TierAssessment" SET "currentSlot" = NULL
-       WHERE "id" IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb)) AND "currentSlot" = 'cur'`,
+       WHERE "id" = ANY(ARRAY(SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb))) AND "currentSlot" = 'cur'`,
       JSON.stringify(superseded),
     );
     if (n !== superseded.length) throw new Conflict("another assessment run superseded some of these assessments at the same time; run it again");

@@ -29,7 +29,7 @@ export async function appPartners(tx: Pick<Tx, "$queryRawUnsafe">, appIds: reado
   if (ids.length === 0) return new Map();
   const rows = await tx.$queryRawUnsafe<{ id: string; partnerId: string }[]>(
     `SELECT a."id"::text AS id, a."partnerId"::text AS "partnerId" FROM "App" a
-     WHERE a."id" IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb))`,
+     WHERE a."id" = ANY(ARRAY(SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb)))`,
     JSON.stringify(ids),
   );
   return new Map(rows.map((r) => [r.id, r.partnerId]));
