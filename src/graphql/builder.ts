@@ -4,6 +4,7 @@ import ErrorsPlugin from "@pothos/plugin-errors";
 import PrismaPlugin from "@pothos/plugin-prisma";
 import RelayPlugin from "@pothos/plugin-relay";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
+import { GraphQLError, GraphQLScalarType } from "graphql";
 import { BigIntResolver, DateResolver, DateTimeResolver, JSONResolver } from "graphql-scalars";
 import type PrismaTypes from "../generated/pothos-types.js";
 import { getDatamodel } from "../generated/pothos-types.js";
@@ -74,7 +75,21 @@ export const builder = new SchemaBuilder<{
 
 builder.addScalarType("DateTime", DateTimeResolver);
 builder.addScalarType("Date", DateResolver);
-builder.addScalarType("BigInt", BigIntResolver);
+// graphql-scalars' BigInt throws a plain SyntaxError/RangeError on "abc" or 1.5, which Yoga masks as an
+// unexpected error; a value the client got wrong is a bad-input error that names the problem.
+const userInput = <T>(parse: () => T): T => {
+  try {
+    return parse();
+  } catch (err) {
+    if (err instanceof GraphQLError) throw err;
+    throw new GraphQLError(`BigInt cannot represent this value: ${(err as Error).message}`, { extensions: { code: "BAD_USER_INPUT" } });
+  }
+};
+builder.addScalarType("BigInt", new GraphQLScalarType({
+  ...BigIntResolver.toConfig(),
+  parseValue: (value) => userInput(() => BigIntResolver.parseValue(value)),
+  parseLiteral: (ast, variables) => userInput(() => BigIntResolver.parseLiteral(ast, variables)),
+}));
 builder.addScalarType("JSON", JSONResolver);
 
 builder.queryType({});

@@ -4,7 +4,7 @@ import type { PrismaClient } from "../generated/prisma/client.js";
 import { Prisma } from "../generated/prisma/client.js";
 import type { EventBus } from "../events/bus.js";
 import { appendEvent, type AppendedEvent, type NewEvent, type Tx } from "../events/log.js";
-import { Conflict } from "../graphql/errors.js";
+import { Conflict, InvalidInput } from "../graphql/errors.js";
 
 export interface Program {
   readonly prisma: PrismaClient;
@@ -67,10 +67,17 @@ export function createProgram(opts: ProgramOptions): Program {
   };
 }
 
-/** Unique-constraint races become a typed conflict; everything else is rethrown unchanged. */
+/** SQLSTATEs of text PostgreSQL cannot store (a NUL character, in a column or in JSON): bad input, not a fault. */
+const UNSTORABLE_TEXT = new Set(["22021", "22P05"]);
+
+/** Unique-constraint races become a typed conflict, unstorable text invalid input; everything else is rethrown unchanged. */
 export function translateDbError(err: unknown): unknown {
   if (err instanceof Prisma.PrismaClientKnownRequestError && (err.code === "P2002" || err.code === "P2034")) {
     return new Conflict("someone else made a conflicting change at the same time; re-read and try again");
+  }
+  const sqlState = (err as { meta?: { driverAdapterError?: { cause?: { originalCode?: string } } } } | null)?.meta?.driverAdapterError?.cause?.originalCode;
+  if (err instanceof Prisma.PrismaClientKnownRequestError && sqlState && UNSTORABLE_TEXT.has(sqlState)) {
+    return new InvalidInput([{ field: "input", message: "text must not contain NUL characters (U+0000)" }]);
   }
   if (isRetryable(err)) return new Conflict("a concurrent change won; re-read and try again");
   return err;
