@@ -57,25 +57,31 @@ export interface AppendedEvent {
   readonly publicChange: boolean;
 }
 
+/** The stored columns of an event (JSON-safe before/after), for appendEvent and the batch writer. */
+export function eventRow(e: NewEvent) {
+  return {
+    type: e.type,
+    actorKind: e.actor.kind,
+    actorId: e.actor.id,
+    subjectType: e.subjectType,
+    subjectId: e.subjectId,
+    partnerId: e.partnerId ?? null,
+    appId: e.appId ?? (e.subjectType === "App" ? e.subjectId : null),
+    listingId: e.listingId ?? (e.subjectType === "Listing" ? e.subjectId : null),
+    marketplace: e.marketplace ?? null,
+    publicChange: e.publicChange ?? false,
+    before: e.before ? jsonSafe(e.before) : null,
+    after: e.after ? jsonSafe(e.after) : null,
+    reason: e.reason ?? null,
+    requestId: e.requestId ?? null,
+  };
+}
+
 export async function appendEvent(tx: Tx, e: NewEvent): Promise<AppendedEvent> {
-  const row = await tx.event.create({
-    data: {
-      type: e.type,
-      actorKind: e.actor.kind,
-      actorId: e.actor.id,
-      subjectType: e.subjectType,
-      subjectId: e.subjectId,
-      partnerId: e.partnerId ?? null,
-      appId: e.appId ?? (e.subjectType === "App" ? e.subjectId : null),
-      listingId: e.listingId ?? (e.subjectType === "Listing" ? e.subjectId : null),
-      marketplace: e.marketplace ?? null,
-      publicChange: e.publicChange ?? false,
-      before: e.before ? jsonSafe(e.before) : undefined,
-      after: e.after ? jsonSafe(e.after) : undefined,
-      reason: e.reason ?? null,
-      requestId: e.requestId ?? null,
-    },
+  const { before, after, ...row } = eventRow(e);
+  return tx.event.create({
+    // Prisma takes "no JSON" as undefined, not null.
+    data: { ...row, before: before ?? undefined, after: after ?? undefined },
     select: { position: true, type: true, partnerId: true, marketplace: true, publicChange: true },
   });
-  return row;
 }

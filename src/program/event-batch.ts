@@ -2,28 +2,13 @@
 // the same rows appendEvent writes, inserted set-based so a page of 500 changes costs one round trip.
 // Like appendEvent, it must run inside the transaction that makes the changes (R-EVT-1); the caller
 // tells the bus the returned position only after that transaction committed (R-EVT-2).
-import { jsonSafe, type NewEvent, type Tx } from "../events/log.js";
+import { eventRow, type NewEvent, type Tx } from "../events/log.js";
 import type { Program } from "./program.js";
 
 /** Appends the events in order; returns the highest position written (null when there were none). */
 export async function appendEvents(tx: Tx, events: readonly NewEvent[]): Promise<bigint | null> {
   if (events.length === 0) return null;
-  const rows = events.map((e) => ({
-    type: e.type,
-    actorKind: e.actor.kind,
-    actorId: e.actor.id,
-    subjectType: e.subjectType,
-    subjectId: e.subjectId,
-    partnerId: e.partnerId ?? null,
-    appId: e.appId ?? (e.subjectType === "App" ? e.subjectId : null),
-    listingId: e.listingId ?? (e.subjectType === "Listing" ? e.subjectId : null),
-    marketplace: e.marketplace ?? null,
-    publicChange: e.publicChange ?? false,
-    before: e.before ? jsonSafe(e.before) : null,
-    after: e.after ? jsonSafe(e.after) : null,
-    reason: e.reason ?? null,
-    requestId: e.requestId ?? null,
-  }));
+  const rows = events.map(eventRow);
   // WITH ORDINALITY keeps the caller's order in the positions.
   const [row] = await tx.$queryRawUnsafe<{ last: bigint | null }[]>(
     `WITH input AS (
