@@ -57,7 +57,8 @@ function rule(spec: Partial<Record<Outcome, readonly Role[]>> & { rest?: Outcome
 interface Fixtures {
   w: DemoWorld;
   nw: { partner: string; insights: string; scheduler: string; spareApp: string; retireApp: string; commercial: string; fedListing: string; scheduler_listing: string;
-    validation: string; fedValidation: string; openFedValidation: string; testCustomer: string; lead: string; inquiry: string; nora: string; removable: Record<Role, string> };
+    validation: string; fedValidation: string; openFedValidation: string; testCustomer: string; lead: string; inquiry: string; nora: string; removable: Record<Role, string>;
+    apiToken: string };
   cobalt: { partner: string; app: string; listing: string; validation: string; member: string };
   staff: { ivy: string };
   policyId: string;
@@ -177,6 +178,16 @@ const queries: Case[] = [
     unknown: () => ({ ids: [gid("Partner", NIL), gid("App", NIL), gid("Listing", NIL)] }),
     seen: (d) => d.nodes.some((n: unknown) => n !== null),
     expect: rule({ ok: [...OWN, ...ANY_STAFF], hidden: ["public", ...OTHER] }),
+  },
+  {
+    field: "Query.listing", name: "a draft listing's page", partner: "cobalt", doc: `query($id: ID!) { listing(id: $id) { id state } }`,
+    vars: (f) => ({ id: gid("Listing", f.cobalt.listing) }), unknown: () => ({ id: gid("Listing", NIL) }),
+    seen: (d) => d.listing !== null, expect: rule({ ok: [...OWN, ...ANY_STAFF], hidden: ["public", ...OTHER] }),
+  },
+  {
+    field: "Query.listing", name: "a live FedRAMP listing's page needs clearance", doc: `query($id: ID!) { listing(id: $id) { id state } }`,
+    vars: (f) => ({ id: gid("Listing", f.nw.fedListing) }), unknown: () => ({ id: gid("Listing", NIL) }),
+    seen: (d) => d.listing !== null, expect: rule({ ok: CLEARED, hidden: UNCLEARED }),
   },
   {
     field: "Query.partner", name: "a partner by id", partner: "cobalt", doc: `query($id: ID) { partner(id: $id) { id name } }`,
@@ -396,6 +407,16 @@ const mutations: Case[] = [
     unknown: (f) => ({ p: gid("Partner", NIL), k: f.agreement.kind, v: f.agreement.version, s: f.agreement.bodySha256 }), expect: partnerOnly(ADMINS),
   },
   {
+    field: "Mutation.createApiToken", name: "an admin creates the partner's API tokens",
+    doc: `mutation($p: ID!) { r: createApiToken(partnerId: $p, name: "CI", expiresInDays: 30) ${R} }`,
+    vars: (f) => ({ p: gid("Partner", f.nw.partner) }), unknown: () => ({ p: gid("Partner", NIL) }), expect: partnerOnly(ADMINS),
+  },
+  {
+    field: "Mutation.revokeApiToken", name: "an admin revokes the partner's API tokens",
+    doc: `mutation($id: ID!) { r: revokeApiToken(apiTokenId: $id) ${R} }`,
+    vars: (f) => ({ id: f.nw.apiToken }), unknown: () => ({ id: NIL }), expect: partnerOnly(ADMINS),
+  },
+  {
     field: "Mutation.publishAgreement", name: "program staff publish agreements",
     doc: `mutation { r: publishAgreement(kind: TECHNOLOGY_ADDENDUM, title: "Technology Partner Addendum", body: "v2 text") ${R} }`, expect: staffOnly,
   },
@@ -489,6 +510,7 @@ beforeAll(async () => {
     data: { appId: scheduler.id, marketplace: "FEDRAMP", attempt: 1, status: "IN_PROGRESS", openSlot: "open", requestedById: nwAdmin.id, integrationManagerId: ivy.id, assignedAt: new Date() },
   });
   const tc = await prisma.testCustomer.findFirstOrThrow({ where: { appId: insights.id } });
+  const apiToken = await prisma.apiToken.create({ data: { partnerId: nw.id, name: "Matrix", secretHash: "0".repeat(64), createdById: nwAdmin.id } });
   const lead = await prisma.lead.findFirstOrThrow({ where: { partnerId: nw.id } });
   const inquiry = await prisma.inquiry.findFirstOrThrow({ where: { partnerId: nw.id } });
   const policy = await prisma.programPolicy.findFirstOrThrow({ where: { year: t.service.program.today().getUTCFullYear() }, orderBy: { version: "desc" } });
@@ -501,7 +523,7 @@ beforeAll(async () => {
       commercial: (await listing(insights.id, "COMMERCIAL")).id, fedListing: (await listing(insights.id, "FEDRAMP")).id,
       scheduler_listing: (await listing(scheduler.id, "COMMERCIAL")).id,
       validation: (await validation(insights.id, "COMMERCIAL")).id, fedValidation: (await validation(insights.id, "FEDRAMP")).id, openFedValidation: openFed.id,
-      testCustomer: tc.id, lead: lead.id, inquiry: inquiry.id, nora: nora.id, removable,
+      testCustomer: tc.id, lead: lead.id, inquiry: inquiry.id, nora: nora.id, removable, apiToken: apiToken.id,
     },
     cobalt: {
       partner: cobalt.id, app: cobalt.apps[0]!.id, listing: (await prisma.listing.findFirstOrThrow({ where: { partnerId: cobalt.id } })).id,
