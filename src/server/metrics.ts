@@ -69,8 +69,11 @@ export function createMetrics(opts: { prisma: PrismaClient; feed: EventFeed; bus
     name: "graphql_errors_total", help: "GraphQL errors in responses, by code (INTERNAL_SERVER_ERROR: unexpected, masked).",
     labelNames: ["code"] as const, registers: [registry],
   });
+  const activeSubscriptions = new Gauge({
+    name: "graphql_active_subscriptions", help: "GraphQL subscriptions open on this process (WebSocket and SSE).", registers: [registry],
+  });
   new Gauge({
-    name: "graphql_active_subscriptions", help: "Subscriptions currently following the event feed on this process.",
+    name: "event_feed_listeners", help: "Listeners on this process's event feed: subscriptions and the server's own (storefront cache, token revocations).",
     registers: [registry], collect() { this.set(feed.size()); },
   });
   new Gauge({
@@ -125,6 +128,13 @@ export function createMetrics(opts: { prisma: PrismaClient; feed: EventFeed; bus
       const op = getOperationAST(args.document, args.operationName);
       const first = op?.selectionSet.selections.find((s) => s.kind === Kind.FIELD);
       operations.inc({ type: "subscription", field: first?.kind === Kind.FIELD ? first.name.value : "" });
+      return {
+        onSubscribeResult({ result }) {
+          if (!isAsyncIterable(result)) return;
+          activeSubscriptions.inc();
+          return { onEnd: () => void activeSubscriptions.dec() };
+        },
+      };
     },
   };
 

@@ -99,6 +99,7 @@ describe(`/metrics (${onPostgres ? "PostgreSQL" : "PGlite"})`, () => {
     await sleep(300);
     let text = await scrape();
     expect(value(text, "graphql_active_subscriptions")).toBe(1);
+    expect(value(text, "event_feed_listeners")).toBeGreaterThanOrEqual(1);
     expect(value(text, "graphql_operations_total", { type: "subscription", field: "programEvents" })).toBe(1);
     const sent = await gql(`mutation($p: ID!) { sendLead(partnerId: $p, company: "Metered", contactName: "C", contactEmail: "c@c.example", details: "d") { __typename } }`,
       { token: w.partners.northwind.adminToken, variables: { p: globalId("Partner", w.partners.northwind.id) } });
