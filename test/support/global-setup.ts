@@ -10,7 +10,10 @@ import type { TestProject } from "vitest/node";
 import { applyPendingMigrations } from "../../src/db/migrations.js";
 import { openDatabase } from "../../src/db/database.js";
 
-export const TEMPLATE_DB = "pp_test_template";
+/** Each run migrates its own template, so two runs on one PostgreSQL server never share one. */
+export const TEMPLATE_PREFIX = "pp_test_template";
+/** Test databases this old are leftovers of an interrupted run; younger ones may be another run's. */
+const LEFTOVER_AGE = "2 hours";
 
 export function adminUrl(databaseUrl: string): string {
   const u = new URL(databaseUrl);
@@ -27,20 +30,33 @@ export default async function setup(project: TestProject) {
     } catch (err) {
       throw new Error(`DATABASE_URL is set but PostgreSQL is not reachable: ${(err as Error).message}`);
     }
-    // Leftovers of an interrupted run.
-    const old = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'pp_t_%'`);
+    // Leftovers of interrupted runs, by age (a database's PG_VERSION file is written when it is
+    // created). Reading it needs a superuser; without one, leftovers stay.
+    const old = await admin
+      .query<{ datname: string }>(
+        `SELECT datname FROM pg_database
+         WHERE (datname LIKE 'pp\\_t\\_%' OR datname LIKE 'pp\\_test\\_template%')
+           AND (pg_stat_file('base/' || oid || '/PG_VERSION')).modification < now() - interval '${LEFTOVER_AGE}'`,
+      )
+      .catch(() => ({ rows: [] as { datname: string }[] }));
     for (const { datname } of old.rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
-    await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${TEMPLATE_DB}`);
+    const template = `${TEMPLATE_PREFIX}_${process.pid}`;
+    await admin.query(`DROP DATABASE IF EXISTS "${template}" WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE "${template}"`);
     await admin.end();
     const u = new URL(databaseUrl);
-    u.pathname = `/${TEMPLATE_DB}`;
+    u.pathname = `/${template}`;
     const db = await openDatabase({ databaseUrl: u.toString(), poolSize: 2 });
     await db.migrate();
     await db.close();
-    project.provide("pgTemplate", TEMPLATE_DB);
+    project.provide("pgTemplate", template);
     project.provide("pgliteSnapshot", "");
-    return async () => {};
+    return async () => {
+      const a = new pg.Client({ connectionString: adminUrl(databaseUrl) });
+      await a.connect();
+      await a.query(`DROP DATABASE IF EXISTS "${template}" WITH (FORCE)`);
+      await a.end();
+    };
   }
   const pglite = await PGlite.create();
   await applyPendingMigrations(new PrismaPGlite(pglite));
