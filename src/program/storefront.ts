@@ -20,7 +20,23 @@ export interface StorefrontPage {
   readonly unknownCategories: string[];
   /** False when the cursor names no listing. */
   readonly cursorFound: boolean;
+  /** This year's tier ladder, read in the same statement (tier badges on the page need no read of their own). */
+  readonly ladder: TierLadder;
 }
+
+/** Tier key → its name and rank on a year's ladder (the latest policy version). */
+export type TierLadder = ReadonlyMap<string, { readonly name: string; readonly rank: number }>;
+
+interface LadderRow { key: string; name: string; rank: number }
+
+/** The year's ladder as one JSON column, lowest tier first. */
+function ladderColumn(params: Params, today: Date): string {
+  return `(SELECT coalesce(json_agg(json_build_object('key', t."key", 'name', t."name", 'rank', t."rank") ORDER BY t."rank"), '[]'::json) FROM "PolicyTier" t
+    WHERE t."policyId" = (SELECT pp."id" FROM "ProgramPolicy" pp WHERE pp."year" = ${params.add(today.getUTCFullYear(), "::int")} ORDER BY pp."version" DESC LIMIT 1))`;
+}
+
+const parse = <T>(v: unknown): T => (typeof v === "string" ? (JSON.parse(v) as T) : (v as T));
+const ladderOf = (rows: readonly LadderRow[]): TierLadder => new Map(rows.map((r) => [r.key, { name: r.name, rank: Number(r.rank) }]));
 
 export interface FacetCount<K> {
   readonly value: K;
@@ -109,7 +125,8 @@ function scope(params: Params, marketplace: Marketplace, q: StorefrontQuery, opt
            WHERE lc."revisionId" = r."id" AND c."slug" = ANY(${params.add(q.categories, "::text[]")}))`
       : "true",
     tier: q.tiers.length ? `p."tierKey" = ANY(${params.add(q.tiers, "::text[]")})` : "true",
-    flow: q.dataFlows.length ? `a."dataFlow"::text = ANY(${params.add(q.dataFlows, "::text[]")})` : "true",
+    // Compared as the enum, so the planner knows how many rows match.
+    flow: q.dataFlows.length ? `a."dataFlow" = ANY(${params.add(q.dataFlows, "::text[]::\"DataFlow\"[]")})` : "true",
     kind: q.dataConnector === null ? "true" : `a."kind" = '${q.dataConnector ? "DATA_CONNECTOR" : "OTHER"}'`,
   };
   return { params, from, where, filters };
@@ -132,13 +149,12 @@ function beyondCursor(keys: readonly Key[], backward: boolean): string {
     .join(" OR ")})`;
 }
 
-const empty: StorefrontPage = { ids: [], hasMore: false, unknownCategories: [], cursorFound: true };
 
 /** One page of the storefront for a search: ids in display order, read in one statement. */
 export async function storefrontPage(
   db: Reader, viewer: Viewer, marketplace: Marketplace, q: StorefrontQuery, page: PageRequest, today: Date,
 ): Promise<StorefrontPage> {
-  if (!visibleMarketplaces(viewer).includes(marketplace)) return empty;
+  if (!visibleMarketplaces(viewer).includes(marketplace)) return { ids: [], hasMore: false, unknownCategories: [], cursorFound: true, ladder: await tierLadder(db, today) };
   const params = new Params();
   const popularity = q.sort === "POPULARITY" ? today : null;
   const s = scope(params, marketplace, q, { app: needsApp(q), partner: q.tiers.length > 0, popularity });
@@ -166,8 +182,8 @@ export async function storefrontPage(
       WHERE ${conditions.join(" AND ")}
       ORDER BY ${order}
       LIMIT ${params.add(q.pageSize + 1, "::int")}
-    ) AS "ids", ${unknown} AS "unknown", ${found} AS "found"`;
-  const [row] = await db.$queryRawUnsafe<{ ids: string[]; unknown: string[]; found: boolean }[]>(sql, ...params.values);
+    ) AS "ids", ${unknown} AS "unknown", ${found} AS "found", ${ladderColumn(params, today)} AS "ladder"`;
+  const [row] = await db.$queryRawUnsafe<{ ids: string[]; unknown: string[]; found: boolean; ladder: unknown }[]>(sql, ...params.values);
   const ids = row?.ids ?? [];
   const hasMore = ids.length > q.pageSize;
   const shown = ids.slice(0, q.pageSize);
@@ -176,10 +192,9 @@ export async function storefrontPage(
     hasMore,
     unknownCategories: row?.unknown ?? [],
     cursorFound: row?.found ?? true,
+    ladder: ladderOf(parse(row?.ladder ?? [])),
   };
 }
-
-const parse = <T>(v: unknown): T => (typeof v === "string" ? (JSON.parse(v) as T) : (v as T));
 
 /**
  * How many listings the search shows, and with `facets` the counts per category, tier, data flow
@@ -205,7 +220,6 @@ export async function storefrontSummary(
     const others = (Object.keys(f) as (keyof Scope["filters"])[]).filter((k) => k !== except).map((k) => `m."f_${k}"`).join(" AND ");
     return `(SELECT coalesce(json_object_agg(x."v", x."n"), '{}'::json) FROM (SELECT m."${column}" AS "v", count(*)::int AS "n" FROM m WHERE ${others} GROUP BY 1) x)`;
   };
-  const year = today.getUTCFullYear();
   const sql = `
     WITH m AS MATERIALIZED (
       SELECT r."id" AS "rid", p."tierKey" AS "tier", a."dataFlow"::text AS "flow", (a."kind" = 'DATA_CONNECTOR')::text AS "connector",
@@ -222,8 +236,7 @@ export async function storefrontSummary(
       ${counts("tier", "tier")} AS "tiers",
       ${counts("flow", "flow")} AS "flows",
       ${counts("connector", "kind")} AS "kinds",
-      (SELECT coalesce(json_agg(json_build_object('key', t."key", 'name', t."name") ORDER BY t."rank"), '[]'::json) FROM "PolicyTier" t
-         WHERE t."policyId" = (SELECT pp."id" FROM "ProgramPolicy" pp WHERE pp."year" = ${params.add(year, "::int")} ORDER BY pp."version" DESC LIMIT 1)) AS "ladder"`;
+      ${ladderColumn(params, today)} AS "ladder"`;
   const [row] = await db.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...params.values);
   return {
     total: Number(row?.total ?? 0),
@@ -247,7 +260,7 @@ function mergeFacets(raw: {
   tiers: Record<string, number>;
   flows: Record<string, number>;
   kinds: Record<string, number>;
-  ladder: { key: string; name: string }[];
+  ladder: LadderRow[];
 }): StorefrontFacets {
   const tiers = raw.ladder.map((t) => ({ key: t.key, name: t.name, count: raw.tiers[t.key] ?? 0 }));
   for (const [key, count] of Object.entries(raw.tiers)) if (!tiers.some((t) => t.key === key)) tiers.push({ key, name: tierName(key), count });
@@ -262,12 +275,9 @@ function mergeFacets(raw: {
 /** A tier key the policy does not name, shown as words ("PREMIER" → "Premier"). */
 export const tierName = (key: string) => key.charAt(0) + key.slice(1).toLowerCase().replace(/_/g, " ");
 
-/** The current year's tier ladder (latest policy version): key → name and rank. */
-export async function tierLadder(db: Reader, year: number): Promise<Map<string, { name: string; rank: number }>> {
-  const rows = await db.$queryRawUnsafe<{ key: string; name: string; rank: number }[]>(
-    `SELECT t."key", t."name", t."rank" FROM "PolicyTier" t
-     WHERE t."policyId" = (SELECT pp."id" FROM "ProgramPolicy" pp WHERE pp."year" = $1::int ORDER BY pp."version" DESC LIMIT 1)`,
-    year,
-  );
-  return new Map(rows.map((r) => [r.key, { name: r.name, rank: Number(r.rank) }]));
+/** This year's tier ladder on its own (where no storefront page read brought it along). */
+export async function tierLadder(db: Reader, today: Date): Promise<TierLadder> {
+  const params = new Params();
+  const [row] = await db.$queryRawUnsafe<{ ladder: unknown }[]>(`SELECT ${ladderColumn(params, today)} AS "ladder"`, ...params.values);
+  return ladderOf(parse(row?.ladder ?? []));
 }

@@ -148,10 +148,20 @@ export async function insertCatalogue(prisma: PrismaClient, specs: readonly List
   return { listingIds, appIds, partnerIds };
 }
 
+// About 150 words, so a word is in roughly one listing in six and a search narrows as it would.
 const WORDS = [
   "budget", "schedule", "drawing", "invoice", "crew", "safety", "punch", "submittal", "estimate", "payroll", "timesheet", "equipment",
   "inspection", "warranty", "bid", "contract", "change", "order", "rfi", "photo", "document", "model", "takeoff", "forecast",
   "cost", "vendor", "subcontractor", "compliance", "weather", "concrete", "steel", "permit", "closeout", "handover", "report", "dashboard",
+  "ledger", "accounts", "payable", "receivable", "retention", "lien", "waiver", "commitment", "variance", "accrual", "margin", "cashflow",
+  "crane", "rental", "fleet", "telematics", "fuel", "maintenance", "tool", "inventory", "procurement", "purchase", "quote", "catalog",
+  "bim", "clash", "coordination", "markup", "sheet", "revision", "transmittal", "specification", "plan", "elevation", "survey", "drone",
+  "laser", "scan", "point", "cloud", "site", "logistics", "delivery", "gate", "badge", "access", "visitor", "training",
+  "certification", "incident", "observation", "hazard", "toolbox", "talk", "checklist", "audit", "quality", "defect", "snag", "commissioning",
+  "energy", "carbon", "sustainability", "waste", "recycling", "water", "noise", "dust", "sensor", "iot", "monitoring", "alert",
+  "labor", "union", "prevailing", "wage", "certified", "hours", "overtime", "shift", "dispatch", "field", "office", "mobile",
+  "offline", "signature", "approval", "workflow", "portal", "owner", "architect", "engineer", "tenant", "lease", "facility", "asset",
+  "handoff", "analytics", "insight", "benchmark", "productivity", "progress", "milestone", "gantt", "lookahead", "pull", "planning", "resource",
 ];
 const NAMES = ["Atlas", "Beacon", "Cedar", "Delta", "Ember", "Flint", "Granite", "Harbor", "Iris", "Juniper", "Keystone", "Lumen", "Mason", "Nimbus", "Onyx", "Pioneer", "Quarry", "Ridge", "Summit", "Timber"];
 const TIERS = ["FOUNDATION", "FOUNDATION", "FOUNDATION", "SELECT", "SELECT", "ELITE", "PREMIER"] as const;
@@ -174,7 +184,7 @@ export function generatedSpecs(n: number, opts: { seed?: number; state?: Listing
     specs.push({
       name,
       tagline: `${w()} and ${w()} in sync`.slice(0, 40),
-      summary: Array.from({ length: 30 }, w).join(" ") + ". " + Array.from({ length: 20 }, w).join(" ") + ".",
+      summary: `${Array.from({ length: 16 }, w).join(" ")}. ${Array.from({ length: 12 }, w).join(" ")}.`,
       features: [`${w()} ${w()}`, `${w()} sync`, `${w()} alerts`],
       categories: [...cats],
       partner: `bench-partner-${Math.floor(i / 3)}`,

@@ -9,7 +9,9 @@ import type { Listing } from "../../generated/prisma/client.js";
 import {
   checkStorefrontQuery, isInstallAllowed, isRecentlyUpdated, MAX_PAGE_SIZE, MAX_SEARCH_CHARS, RECENTLY_UPDATED_DAYS, STOREFRONT_SORTS, type DataFlow,
 } from "../../domain/storefront.js";
-import { storefrontPage, storefrontSummary, tierLadder, tierName, type StorefrontFacets, type StorefrontSummary } from "../../program/storefront.js";
+import {
+  storefrontPage, storefrontSummary, tierLadder, tierName, type StorefrontFacets, type StorefrontSummary, type TierLadder,
+} from "../../program/storefront.js";
 import { listingWhere, storefrontListingWhere } from "../../program/visibility.js";
 import { builder } from "../builder.js";
 import type { Context } from "../context.js";
@@ -78,6 +80,9 @@ const TierBadge = builder.objectRef<{ key: string; name: string; rank: number | 
     rank: t.exposeInt("rank", { nullable: true, description: "Position on this year's ladder, higher is better; null when the ladder does not name the tier." }),
   }),
 });
+
+// One read of the tier ladder per request, however many partners it shows; a listings page brings it along.
+const ladders = new WeakMap<Context, Promise<TierLadder>>();
 
 /** Whether the field's selection (through fragments) asks for `name` at its top level. */
 function selects(info: GraphQLResolveInfo, name: string): boolean {
@@ -149,6 +154,7 @@ builder.queryFields((t) => ({
           throw badInput([{ field: "filter.categories", message: `no such category: ${page.unknownCategories.join(", ")}` }]);
         }
         if (!page.cursorFound) throw badInput([{ field: cursorArg, message: "names no listing" }]);
+        if (!ladders.has(ctx)) ladders.set(ctx, Promise.resolve(page.ladder));
         const rows = page.ids.length ? await readListings(ctx, info, page.ids) : [];
         const edges = rows.map((node) => ({ cursor: cursorOf(node.id), node }));
         let summary: Promise<StorefrontSummary> | null = null;
@@ -237,8 +243,6 @@ builder.prismaObjectFields(ListingNode, (t) => ({
   }),
 }));
 
-// One read of the tier ladder per request, however many partners a page shows.
-const ladders = new WeakMap<Context, ReturnType<typeof tierLadder>>();
 
 builder.prismaObjectFields(PartnerNode, (t) => ({
   tierBadge: t.field({
@@ -247,7 +251,7 @@ builder.prismaObjectFields(PartnerNode, (t) => ({
     select: { tierKey: true },
     resolve: async (p, _args, ctx) => {
       let ladder = ladders.get(ctx);
-      if (!ladder) ladders.set(ctx, (ladder = tierLadder(ctx.prisma, ctx.program.today().getUTCFullYear())));
+      if (!ladder) ladders.set(ctx, (ladder = tierLadder(ctx.prisma, ctx.program.today())));
       const rung = (await ladder).get(p.tierKey);
       return { key: p.tierKey, name: rung?.name ?? tierName(p.tierKey), rank: rung?.rank ?? null };
     },
