@@ -10,7 +10,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { onPostgres } from "../support/harness.js";
 import { killAll, listening, startServer, stop, type Run } from "../support/processes.js";
-import { postgresBin, privatePostgres, type PrivatePostgres } from "../support/private-postgres.js";
+import { privatePostgres, type PrivatePostgres } from "../support/private-postgres.js";
 import { sleep } from "../support/subscriber.js";
 import {
   demoActors, eventInvariants, leadsPerCompany, LOAD_ENV, sendLeadOnce, waitForReady, type Actor, type Attempt,
@@ -21,7 +21,7 @@ const OUTAGE_MS = 3000;
 
 interface Intent { n: number; actor: Actor; company: string; key: string; attempts: Attempt[]; settledAt?: number }
 
-describe.runIf(onPostgres && !!postgresBin())("PostgreSQL restarted under load (a private cluster)", () => {
+describe.runIf(onPostgres)("PostgreSQL restarted under load (a private cluster)", () => {
   let cluster: PrivatePostgres;
   let dbUrl: string;
   let server: Run;
