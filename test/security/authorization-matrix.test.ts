@@ -663,7 +663,7 @@ describe("mutations as every role", () => {
   for (const c of mutations) it(`${c.field}: ${c.name}`, () => runHttpCase(c));
 });
 
-describe("history inside objects follows the same rules as Query.events", () => {
+describe("what objects hold about the FedRAMP marketplace follows the root fields' rules", () => {
   it("R-LIST-6: Partner.events and App.events show the FedRAMP listing's events only with clearance", async () => {
     const q = `query($p: ID!, $a: ID!) {
       partner(id: $p) { events(first: 100) { edges { node { marketplace } } } }
@@ -676,5 +676,20 @@ describe("history inside objects follows the same rules as Query.events", () => 
     };
     for (const role of ["member", "admin", "staff"] as const) expect(await marketplaces(role), role).not.toContain("FEDRAMP");
     for (const role of ["memberFed", "adminFed", "staffFed"] as const) expect(await marketplaces(role), role).toContain("FEDRAMP");
+  });
+
+  it("R-LIST-6: Partner.inquiries shows those sent through the FedRAMP listing (and so the listing) only with clearance", async () => {
+    await t.service.program.prisma.inquiry.create({
+      data: { listingId: f.nw.fedListing, partnerId: f.nw.partner, senderName: "Gov Buyer", senderEmail: "buyer@agency.example", message: "Authorized?" },
+    });
+    const q = `query($p: ID!) { partner(id: $p) { inquiries(first: 100) { edges { node { listing { marketplace } } } } } }`;
+    const marketplaces = async (role: Role) => {
+      const r = await t.gql(q, { p: gid("Partner", f.nw.partner) }, tokenFor(role, "northwind"));
+      expect(r.errors, role).toBeUndefined();
+      return edges(r.data.partner.inquiries).map((i) => i.listing.marketplace);
+    };
+    for (const role of ["member", "admin", "staff"] as const) expect(await marketplaces(role), role).toEqual(expect.not.arrayContaining(["FEDRAMP"]));
+    for (const role of ["memberFed", "adminFed", "staffFed"] as const) expect(await marketplaces(role), role).toContain("FEDRAMP");
+    expect(await marketplaces("admin")).toContain("COMMERCIAL");
   });
 });

@@ -1,6 +1,6 @@
 import { builder } from "../builder.js";
 import { answeredWithoutQuery, uuidOrNil } from "../ids.js";
-import { eventMarketplaceWhere, ownPartnerId, partnerWhere } from "../../program/visibility.js";
+import { eventMarketplaceWhere, ownPartnerId, partnerWhere, visibleMarketplaces } from "../../program/visibility.js";
 import { AgreementKindEnum, PartnerRoleEnum } from "../enums.js";
 import { standingOf } from "../../program/facts.js";
 import type { AgreementStanding } from "../../domain/partners.js";
@@ -45,7 +45,12 @@ export const PartnerNode = builder.prismaNode("Partner", {
     apps: t.relatedConnection("apps", { cursor: "id", authScopes: own, query: { orderBy: { createdAt: "asc" } } }),
     signatures: t.relation("signatures", { authScopes: own, query: { orderBy: { signedAt: "asc" } } }),
     leads: t.relatedConnection("leads", { cursor: "id", authScopes: own, query: { orderBy: { createdAt: "desc" } } }),
-    inquiries: t.relatedConnection("inquiries", { cursor: "id", authScopes: own, query: { orderBy: { createdAt: "desc" } } }),
+    inquiries: t.relatedConnection("inquiries", {
+      cursor: "id",
+      authScopes: own,
+      description: "Contact-form inquiries, newest first; those sent through a FedRAMP listing only with clearance (R-LIST-6).",
+      query: (_args, ctx) => ({ where: { listing: { marketplace: { in: visibleMarketplaces(ctx.viewer) } } }, orderBy: { createdAt: "desc" } }),
+    }),
     assessments: t.relation("assessments", { authScopes: own, query: { orderBy: [{ year: "desc" }, { assessedAt: "desc" }] } }),
     premierInvitations: t.relation("invitations", { authScopes: own, query: { orderBy: { invitedAt: "desc" } } }),
     agreementStanding: t.field({
