@@ -10,17 +10,20 @@ import { machine, progress, writeSection } from "./results-file.js";
 
 const DB = "pp_bench_assess";
 const SIZES = (process.env.BENCH_SIZES ?? "2500,5000,10000").split(",").map(Number);
+/** The largest size once more with V8's old space capped: it completes, so memory is bounded by the page. */
+const HEAP_CAP_MB = 160;
 const rows: string[] = [];
 const results: { partners: number; seconds: number; rssMb: number }[] = [];
 
 try {
-  for (const partners of SIZES) {
+  const runs = [...SIZES.map((partners) => ({ partners, cap: false })), { partners: SIZES[SIZES.length - 1]!, cap: true }];
+  for (const { partners, cap } of runs) {
     progress(`assessment: generating ${partners.toLocaleString("en-US")} partners ...`);
     const url = await createBenchDatabase(DB);
     const t0 = Date.now();
     const counts = await generateProgram(url, { partners, appsPerPartner: 3, usage: true });
     progress(`  generated in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${JSON.stringify(counts)}`);
-    const run = await runCli("src/cli/assess.ts", ["--year", "2026"], cliEnv(url));
+    const run = await runCli("src/cli/assess.ts", ["--year", "2026"], cliEnv(url), cap ? [`--max-old-space-size=${HEAP_CAP_MB}`] : []);
     const c = new pg.Client({ connectionString: url });
     await c.connect();
     const check = (await c.query(`SELECT (SELECT count(*) FROM "TierAssessment" WHERE "currentSlot" = 'cur')::int AS assessments,
@@ -34,9 +37,9 @@ try {
     const rssMb = run.maxRssKb / 1024;
     // The CLI's own clock covers the assessment; the process's wall time adds start-up (tsx, the migration check).
     const seconds = Number(/\|\s*time\s*\|\s*([\d.]+) s/.exec(run.stdout)?.[1] ?? run.seconds);
-    results.push({ partners, seconds, rssMb });
+    if (!cap) results.push({ partners, seconds, rssMb });
     progress(`  assessed ${partners} partners in ${seconds.toFixed(1)} s (process ${run.seconds.toFixed(1)} s), peak RSS ${rssMb.toFixed(0)} MiB (${check.tiers})`);
-    rows.push(`| ${partners.toLocaleString("en-US")} | ${counts.App!.toLocaleString("en-US")} | ${counts.UsageMonth!.toLocaleString("en-US")} | ${seconds.toFixed(1)} | ${run.seconds.toFixed(1)} | ${rssMb.toFixed(0)} | ${(partners / seconds).toFixed(0)} | ${check.tiers} |`);
+    rows.push(`| ${partners.toLocaleString("en-US")}${cap ? ` (heap capped at ${HEAP_CAP_MB} MB)` : ""} | ${counts.App!.toLocaleString("en-US")} | ${counts.UsageMonth!.toLocaleString("en-US")} | ${seconds.toFixed(1)} | ${run.seconds.toFixed(1)} | ${rssMb.toFixed(0)} | ${(partners / seconds).toFixed(0)} | ${check.tiers} |`);
     await dropBenchDatabase(DB);
   }
 } finally {
@@ -63,6 +66,8 @@ ${rows.join("\n")}
 
 Target: ${largest.partners.toLocaleString("en-US")} partners under 60 s: ${largest.seconds < 60 ? "met" : "missed"} (${largest.seconds.toFixed(1)} s).
 Growth from ${smallest.partners.toLocaleString("en-US")} to ${largest.partners.toLocaleString("en-US")}: time per partner ×${growth.toFixed(2)} (≤ 1 is linear or better);
-peak memory ${smallest.rssMb.toFixed(0)} → ${largest.rssMb.toFixed(0)} MiB (bounded by the page, not the program).
+peak memory ${smallest.rssMb.toFixed(0)} → ${largest.rssMb.toFixed(0)} MiB: V8 lets the heap grow before it collects; with the old
+space capped at ${HEAP_CAP_MB} MB the ${largest.partners.toLocaleString("en-US")}-partner run still completes (last row), so what the assessment holds is
+bounded by the page (at most two pages of 500 partners: the one being written and the next one being read).
 `);
 progress("assessment: results written to bench/RESULTS.md");

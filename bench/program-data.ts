@@ -128,6 +128,8 @@ export async function generateProgram(url: string, size: ProgramSize): Promise<R
 export interface Measured {
   readonly seconds: number;
   readonly maxRssKb: number;
+  /** CPU seconds the process itself used (user + system): the rest of the wall time it waited (on PostgreSQL, or for a core). */
+  readonly cpuSeconds: number;
   readonly stdout: string;
   readonly stderr: string;
 }
@@ -135,16 +137,16 @@ export interface Measured {
 const root = fileURLToPath(new URL("..", import.meta.url));
 
 /** Runs one of the program's npm CLIs (tsx entry) under /usr/bin/time: wall time and peak RSS of that process. */
-export function runCli(entry: string, args: string[], env: Record<string, string>): Promise<Measured> {
+export function runCli(entry: string, args: string[], env: Record<string, string>, nodeArgs: string[] = []): Promise<Measured> {
   return new Promise((resolve, reject) => {
     execFile(
       "/usr/bin/time",
-      ["-f", "__TIME__ %e %M", process.execPath, "--import", "tsx", entry, ...args],
+      ["-f", "__TIME__ %e %M %U %S", process.execPath, ...nodeArgs, "--import", "tsx", entry, ...args],
       { cwd: root, env: { ...process.env, ...env }, maxBuffer: 256 * 1024 * 1024 },
       (err, stdout, stderr) => {
-        const m = /__TIME__ ([\d.]+) (\d+)/.exec(stderr);
+        const m = /__TIME__ ([\d.]+) (\d+) ([\d.]+) ([\d.]+)/.exec(stderr);
         if (err || !m) return reject(new Error(`${entry} ${args.join(" ")} failed: ${err?.message ?? ""}\n${stderr.slice(-3000)}`));
-        resolve({ seconds: Number(m[1]), maxRssKb: Number(m[2]), stdout, stderr });
+        resolve({ seconds: Number(m[1]), maxRssKb: Number(m[2]), cpuSeconds: Number(m[3]) + Number(m[4]), stdout, stderr });
       },
     );
   });
