@@ -6,7 +6,7 @@
 // answers it touches, on every instance.
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import { createInMemoryCache, useResponseCache } from "@graphql-yoga/plugin-response-cache";
-import type { ExecutionResult } from "graphql";
+import { getOperationAST, type ExecutionResult } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { EventFeed, ProgramEventRow } from "../events/feed.js";
 import type { Prisma } from "../generated/prisma/client.js";
@@ -103,7 +103,10 @@ export function createStorefrontCache(opts: { ttlMs?: number; max?: number } = {
       }));
     },
     onExecute({ args }) {
-      startedIn.set(args.contextValue as object, generation);
+      // With invalidateViaMutation off the plugin would cache a mutation's answer like a query's: an
+      // unauthenticated mutation (the CLIs' admin socket, a public inquiry) must never be replayed.
+      const query = getOperationAST(args.document, args.operationName ?? undefined)?.operation === "query";
+      startedIn.set(args.contextValue as object, query ? generation : -1);
     },
   };
 
