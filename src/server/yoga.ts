@@ -37,7 +37,9 @@ export function createProgramYoga(opts: {
   const { program, tokens, feed } = opts;
   return createYoga<ServerContext, Context>({
     schema,
-    plugins: [...(opts.observers ?? []), ...securityPlugins(opts.limits, opts.rateLimiter), ...(opts.idempotency ? [opts.idempotency] : []), ...(opts.storefrontCache ? [opts.storefrontCache] : [])],
+    // The storefront cache wraps execution: it goes before the limits, so their refusals (which stop
+    // execution) are not overridden by it.
+    plugins: [...(opts.observers ?? []), ...(opts.storefrontCache ? [opts.storefrontCache] : []), ...securityPlugins(opts.limits, opts.rateLimiter), ...(opts.idempotency ? [opts.idempotency] : [])],
     graphqlEndpoint: "/graphql",
     landingPage: false,
     graphiql: {

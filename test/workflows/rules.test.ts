@@ -159,7 +159,8 @@ describe("listings", () => {
     expect(shown.map((n: any) => n.content.name)).not.toContain("Dormant Sync");
     const scheduler = await listingOf("Northwind Scheduler");
     ok(await mutate(t, w.partners.northwind.adminToken, `delistListing(listingId: "${gid("Listing", scheduler.id)}", reason: "Sunsetting the product")`, "{ state delistReason }"));
-    expect((await names()).map((n: any) => n.content.name)).not.toContain("Northwind Scheduler");
+    // The public storefront is cached; the delisting event invalidates it as soon as it is delivered.
+    await expect.poll(async () => (await names()).map((n: any) => n.content.name), { timeout: 3000, interval: 100 }).not.toContain("Northwind Scheduler");
     const ev = await prisma().event.findFirstOrThrow({ where: { listingId: scheduler.id, type: "listing.delisted" } });
     expect(ev).toMatchObject({ publicChange: true, marketplace: "COMMERCIAL", partnerId: w.partners.northwind.id, reason: "Sunsetting the product" });
   });
