@@ -12,7 +12,7 @@ import { pathToFileURL } from "node:url";
 import { createClient, type Client } from "graphql-ws";
 import pg from "pg";
 import WebSocket from "ws";
-import { dedicatedDatabase, demoActors, LOAD_ENV, sendLeadOnce, type Actor } from "../test/support/faults.js";
+import { dedicatedDatabase, demoActors, LOAD_ENV, metricValue, sendLeadOnce, type Actor } from "../test/support/faults.js";
 import { listening, startServer, stop } from "../test/support/processes.js";
 import { machine, percentile, writeSection } from "./results-file.js";
 
@@ -83,10 +83,8 @@ async function rssKiB(pid: number): Promise<number> {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
 }
 
-function metric(text: string, name: string, labels = ""): number {
-  const line = text.split("\n").find((l) => l.startsWith(`${name}${labels} `) || (labels === "" && l.startsWith(`${name} `)));
-  return line ? Number(line.split(" ").at(-1)) : 0;
-}
+/** A sample from the server's /metrics text; 0 when absent. */
+const metric = (text: string, name: string, labels: Record<string, string> = {}) => metricValue(text, name, labels) ?? 0;
 
 interface Subscriber {
   client: Client;
@@ -296,7 +294,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakResult> {
       mutations,
       queries,
       http5xx,
-      server5xx: metric(finalScrape, "http_responses_5xx_total", `{route="graphql"}`),
+      server5xx: metric(finalScrape, "http_responses_5xx_total", { route: "graphql" }),
       noAnswer,
       graphqlErrors,
       errorLogLines,

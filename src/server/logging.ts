@@ -74,7 +74,7 @@ interface RequestRecord {
   operationType?: string | undefined;
 }
 
-function describe(document: DocumentNode, operationName: string | null | undefined) {
+function operationOf(document: DocumentNode, operationName: string | null | undefined) {
   const op = getOperationAST(document, operationName);
   return { operation: op?.name?.value, operationType: op?.operation };
 }
@@ -102,7 +102,7 @@ export function useRequestLog(logger: Logger): Plugin<Context> {
     },
     onExecute({ args }) {
       const request = args.contextValue.request as Request | undefined;
-      const d = describe(args.document, args.operationName);
+      const d = operationOf(args.document, args.operationName);
       const record = request && records.get(request);
       if (record) Object.assign(record, d);
       return {
@@ -113,7 +113,7 @@ export function useRequestLog(logger: Logger): Plugin<Context> {
     },
     onSubscribe({ args }) {
       const request = args.contextValue.request as Request | undefined;
-      const d = describe(args.document, args.operationName);
+      const d = operationOf(args.document, args.operationName);
       const record = request && records.get(request);
       if (record) Object.assign(record, d);
       return {

@@ -1,7 +1,8 @@
 // kill -9 of a server process in the middle of 1,000 concurrent mutations (PostgreSQL + Redis).
 // Afterwards every committed change has exactly one event and no event lacks its change; then a new
 // process starts and the clients retry, with the same Idempotency-Key, every request that got no
-// answer: each intended change ends applied exactly once. Runs in the PostgreSQL pass (.ci/run).
+// answer: each intended change ends applied exactly once (and the new process logs each retry as a
+// JSON line with its request id). Runs in the PostgreSQL pass (.ci/run).
 import { mkdtemp } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -86,6 +87,15 @@ describe.runIf(onPostgres)("kill -9 during 1,000 concurrent mutations (PostgreSQ
       const a = retried.get(r.i)!;
       if (committed.get(r.company) === 1) expect(a.kind === "already-applied" || (a.kind === "applied" && a.replayed)).toBe(true);
       else expect(a).toMatchObject({ kind: "applied", replayed: false });
+    }
+
+    // The new process logged every retry as one JSON line with its request id (npm start's logs).
+    const logLines = second.stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const requestLines = logLines.filter((l) => l.msg === "request" && l.operation === "SendLead");
+    expect(requestLines.length).toBeGreaterThanOrEqual(lost.length);
+    for (const l of requestLines) {
+      expect(l).toMatchObject({ level: "info", method: "POST", operationType: "mutation" });
+      expect(typeof l.requestId === "string" && typeof l.durationMs === "number" && typeof l.status === "number").toBe(true);
     }
 
     const final = await leadsPerCompany(db.url, "Fault ");

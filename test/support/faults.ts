@@ -200,3 +200,14 @@ export async function waitForReady(base: string, want: (status: number, body: an
   }
   throw new Error(`/ready did not reach the wanted state within ${ms} ms; last: ${JSON.stringify(last)}`);
 }
+
+/** One sample from Prometheus's text format: the first line of `name` whose labels include `labels`. */
+export function metricValue(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  for (const line of text.split("\n")) {
+    const m = /^([a-zA-Z0-9_:]+)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const got = Object.fromEntries([...(m[2] ?? "").matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
+    if (Object.entries(labels).every(([k, v]) => got[k] === v)) return Number(m[3]);
+  }
+  return undefined;
+}
