@@ -83,7 +83,8 @@ export function createStorefrontCache(opts: { ttlMs?: number; max?: number } = {
       addPlugin(useResponseCache({
         cache,
         session: () => null,
-        enabled: (request) => isPublic(request),
+        // Before execution only the header is known; at execution the viewer is checked as well.
+        enabled: (request, context) => isPublic(request) && ((context as { viewer?: { kind: string } }).viewer?.kind ?? "public") === "public",
         // Clock-driven fields ("recently updated", the popularity window) change without an event.
         ttl: opts.ttlMs ?? 60_000,
         ttlPerSchemaCoordinate: {
