@@ -71,6 +71,8 @@ export interface IdempotencyKeys {
   guard(program: Program, claim: KeyClaim): { readonly program: Program; state(): ClaimState };
   /** Stores the response of a request whose claim was recorded. */
   storeResponse(claim: KeyClaim, response: unknown): Promise<void>;
+  /** Records a key with its response at once (a run that commits page by page, once it finished). */
+  recordFinished(claim: KeyClaim, response: unknown): Promise<void>;
   /** Deletes expired keys; returns how many. */
   sweep(): Promise<number>;
 }
@@ -98,14 +100,15 @@ export function createIdempotencyKeys(prisma: PrismaClient, opts: { ttlMs?: numb
    * Inserts the key, or takes over an expired one. Returns false when a live record exists; a
    * concurrent request's uncommitted claim makes this wait for its outcome (the unique index).
    */
-  async function claim(tx: Tx, c: KeyClaim): Promise<boolean> {
+  async function claim(tx: Pick<Tx, "$queryRaw">, c: KeyClaim, response: unknown = null): Promise<boolean> {
     const now = new Date();
     const expires = new Date(now.getTime() + ttlMs);
+    const stored = response === null ? null : JSON.stringify(jsonSafe(response));
     const rows = await tx.$queryRaw<{ key: string }[]>`
-      INSERT INTO "IdempotencyKey" ("actorKey", "key", "operation", "fingerprint", "createdAt", "expiresAt")
-      VALUES (${c.actorKey}, ${c.key}, ${c.operation}, ${c.fingerprint}, ${now}, ${expires})
+      INSERT INTO "IdempotencyKey" ("actorKey", "key", "operation", "fingerprint", "response", "createdAt", "expiresAt")
+      VALUES (${c.actorKey}, ${c.key}, ${c.operation}, ${c.fingerprint}, ${stored}::jsonb, ${now}, ${expires})
       ON CONFLICT ("actorKey", "key") DO UPDATE
-        SET "operation" = EXCLUDED."operation", "fingerprint" = EXCLUDED."fingerprint", "response" = NULL,
+        SET "operation" = EXCLUDED."operation", "fingerprint" = EXCLUDED."fingerprint", "response" = EXCLUDED."response",
             "createdAt" = EXCLUDED."createdAt", "expiresAt" = EXCLUDED."expiresAt"
         WHERE "IdempotencyKey"."expiresAt" <= EXCLUDED."createdAt"
       RETURNING "key"`;
@@ -148,6 +151,9 @@ export function createIdempotencyKeys(prisma: PrismaClient, opts: { ttlMs?: numb
         },
       };
       return { program: guarded, state: () => state };
+    },
+    async recordFinished(c, response) {
+      await claim(prisma, c, response);
     },
     async storeResponse(c, response) {
       await prisma.idempotencyKey.updateMany({

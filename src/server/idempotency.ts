@@ -18,6 +18,13 @@ export const REPLAYED_HEADER = "idempotent-replayed";
 const KEY_FORMAT = /^[\x21-\x7e]{1,120}$/;
 /** A key recorded this recently without a response may belong to a request still finishing. */
 const RECENT_MS = 30_000;
+/**
+ * Runs that commit page by page and are safe to run again (each skips what an earlier run did). A
+ * key cannot commit with all their pages at once, so it is recorded with the response when the run
+ * has finished: a retry after that gets the stored response; a retry of a run cut short runs again
+ * and finishes the rest (it is never told "already applied" about a run that was not finished).
+ */
+const RESUMABLE_RUNS = new Set(["runTierAssessment", "runLowUsageSweep"]);
 
 type JsonResult = { data?: unknown; errors?: unknown[]; extensions?: Record<string, unknown> };
 
@@ -47,7 +54,7 @@ function storable(result: JsonResult): JsonResult {
 export function useIdempotencyKeys(keys: IdempotencyKeys, opts: { awaitResponseMs?: number; logger?: Logger } = {}): Plugin<Context> {
   const awaitMs = opts.awaitResponseMs ?? 3000;
   const logger = opts.logger ?? silentLogger;
-  const inFlight = new WeakMap<Request, { claim: KeyClaim; state(): ClaimState }>();
+  const inFlight = new WeakMap<Request, { claim: KeyClaim; state(): ClaimState | "resumable" }>();
 
   /** The answer to a request whose key is already recorded. */
   async function answerRecorded(found: RecordedKey, claim: KeyClaim): Promise<JsonResult> {
@@ -99,6 +106,10 @@ export function useIdempotencyKeys(keys: IdempotencyKeys, opts: { awaitResponseM
         setResultAndStopExecution(await answerRecorded(found, claim) as never);
         return;
       }
+      if (RESUMABLE_RUNS.has(operation)) {
+        inFlight.set(request, { claim, state: () => "resumable" });
+        return;
+      }
       const guard = keys.guard(ctx.program, claim);
       inFlight.set(request, { claim, state: guard.state });
       extendContext({ program: guard.program });
@@ -108,11 +119,14 @@ export function useIdempotencyKeys(keys: IdempotencyKeys, opts: { awaitResponseM
       if (!run || !result || isAsyncIterable(result)) return;
       inFlight.delete(request);
       const state = run.state();
+      const storeFailed = (err: unknown) =>
+        logger.error("could not store the response of an idempotent mutation", { requestId: (context as Partial<Context>).requestId, operation: run.claim.operation, ...errorFields(err) });
       if (state === "recorded") {
         // Committed: if this write fails, a retry is told the change was already applied.
-        await keys.storeResponse(run.claim, storable(result as JsonResult)).catch((err: unknown) => {
-          logger.error("could not store the response of an idempotent mutation", { requestId: (context as Partial<Context>).requestId, operation: run.claim.operation, ...errorFields(err) });
-        });
+        await keys.storeResponse(run.claim, storable(result as JsonResult)).catch(storeFailed);
+      } else if (state === "resumable") {
+        // A run that ended with an error may not have finished: its retry runs again.
+        if (!(result as JsonResult).errors?.length) await keys.recordFinished(run.claim, storable(result as JsonResult)).catch(storeFailed);
       } else if (state === "taken") {
         // A concurrent request with the same key committed first: answer as a retry would be answered.
         const found = await keys.find(run.claim.actorKey, run.claim.key);

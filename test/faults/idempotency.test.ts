@@ -159,6 +159,17 @@ describe(`Idempotency-Key on mutations (${onPostgres ? "PostgreSQL" : "PGlite"})
     expect(await prisma.idempotencyKey.count({ where: { key: "key-expiring" } })).toBe(0);
   });
 
+  it("a run that commits page by page (runLowUsageSweep) records its key with the response once it has finished; a retry replays it", async () => {
+    const sweep = `mutation { runLowUsageSweep { __typename ... on MutationRunLowUsageSweepSuccess { data { examined } } ... on Error { message } } }`;
+    const first = await post(sweep, {}, w.staffToken, "key-sweep");
+    expect(first.body.data.runLowUsageSweep.__typename).toBe("MutationRunLowUsageSweepSuccess");
+    const row = await t.service.program.prisma.idempotencyKey.findFirstOrThrow({ where: { key: "key-sweep" } });
+    expect(row).toMatchObject({ operation: "runLowUsageSweep", response: first.body });
+    const again = await post(sweep, {}, w.staffToken, "key-sweep");
+    expect(again.replayed).toBe("true");
+    expect(again.body).toEqual(first.body);
+  });
+
   it("a malformed key, or a key on several root fields, is refused before anything runs; on a query it is ignored", async () => {
     const long = await lead("Long Key Co", "k".repeat(121));
     expect(long.status).toBe(400);
