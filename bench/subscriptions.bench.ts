@@ -6,6 +6,7 @@
 // (one transaction, commit-ordered position, Redis notice), exactly as a mutation on another
 // instance would.
 import { readFile } from "node:fs/promises";
+import os from "node:os";
 import { createClient, type Client } from "graphql-ws";
 import pg from "pg";
 import WebSocket from "ws";
@@ -65,7 +66,8 @@ async function disconnect(subs: Sub[]) {
 }
 
 async function main() {
-  progress(`subscriptions benchmark on ${machine()}`);
+  const loadAtStart = os.loadavg()[0]!.toFixed(1);
+  progress(`subscriptions benchmark on ${machine()}, load average ${loadAtStart}`);
   const admin = new pg.Client({ connectionString: adminUrl() });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
@@ -186,7 +188,7 @@ async function main() {
   await writeSection("subscriptions", `## Subscriptions (issue 5)
 
 Command: \`npm run bench -- subscriptions\` (PostgreSQL + Redis; server and clients on the same machine).
-Date: ${new Date().toISOString().slice(0, 10)}. Machine: ${machine()}.
+Date: ${new Date().toISOString().slice(0, 10)}. Machine: ${machine()}. Load average at the start: ${loadAtStart} (other work was running on the machine when this is well above 1: latencies are then pessimistic).
 Latency is from the publisher starting the transaction to the subscriber's client receiving the message
 (it includes the commit, the Redis notice, the server's table read and the WebSocket write). The
 publisher writes through the program's append path in another process-like client, as a mutation on
