@@ -69,6 +69,18 @@ describe("public storefront reads", () => {
   });
 });
 
+describe("mutations", () => {
+  it("a public mutation sent twice runs twice: an answer to a mutation is never replayed", async () => {
+    const send = `mutation($id: ID!) { sendInquiry(listingId: $id, senderName: "Rae", senderEmail: "rae@builder.example", message: "Do you sync cost codes?") { __typename } }`;
+    const before = await t.service.program.prisma.inquiry.count({ where: { listingId: cat.listingIds[1]! } });
+    for (let i = 0; i < 2; i++) {
+      const r = await t.gql(send, { id: id(1) });
+      expect(r.data?.sendInquiry?.__typename, JSON.stringify(r)).toBe("MutationSendInquirySuccess");
+    }
+    expect(await t.service.program.prisma.inquiry.count({ where: { listingId: cat.listingIds[1]! } })).toBe(before + 2);
+  });
+});
+
 describe("authenticated reads", () => {
   it("are never cached, so never shared between viewers", async () => {
     const partnerToken = await t.token({ sub: (await t.service.program.prisma.partnerMember.create({
