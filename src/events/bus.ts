@@ -56,8 +56,18 @@ export function createEventBus(redisUrl: string | undefined): EventBus {
   const safePublisher = {
     publish: (channel: string, message: string) => publishClient.publish(channel, message).catch(() => 0),
   } as unknown as Redis;
+  // Likewise subscribe()/unsubscribe(): closing before Redis connected would reject them unhandled.
+  const safeSubscriber = new Proxy(subscribeClient, {
+    get(target, prop, receiver) {
+      if (prop === "subscribe" || prop === "unsubscribe") {
+        return (...args: string[]) => (target[prop] as (...a: string[]) => Promise<unknown>)(...args).catch(() => 0);
+      }
+      const value = Reflect.get(target, prop, receiver);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
   const pubsub = createProgramPubSub({
-    eventTarget: createRedisEventTarget({ publishClient: safePublisher, subscribeClient }),
+    eventTarget: createRedisEventTarget({ publishClient: safePublisher, subscribeClient: safeSubscriber }),
   });
   return {
     kind: "redis",

@@ -9,6 +9,7 @@ export interface RateLimiter {
 }
 
 const WINDOW_MS = 60_000;
+const INCR_WITH_EXPIRY = "local c = redis.call('INCR', KEYS[1]) if c == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return c";
 
 export function createRateLimiter(redisUrl: string | undefined): RateLimiter {
   if (!redisUrl) {
@@ -39,7 +40,8 @@ export function createRateLimiter(redisUrl: string | undefined): RateLimiter {
       const window = Math.floor(Date.now() / WINDOW_MS);
       const k = `pp:rate:${key}:${window}`;
       try {
-        const [[, count]] = (await redis.multi().incr(k).pexpire(k, WINDOW_MS).exec()) as [[null, number], unknown];
+        // One command (not MULTI, whose queued commands reject unhandled when the connection closes).
+        const count = Number(await redis.eval(INCR_WITH_EXPIRY, 1, k, WINDOW_MS));
         return { allowed: count <= perMinute, retryAfterMs: WINDOW_MS - (Date.now() % WINDOW_MS) };
       } catch {
         return { allowed: true, retryAfterMs: 0 };
