@@ -196,6 +196,13 @@ describe("paging", () => {
     expect(r.data.listings.edges).toHaveLength(PUBLIC.length + 2); // under 20: everything shown
   });
 
+  it("first goes with after, last with before", async () => {
+    const cursor = (await t.gql(PAGE, { first: 1 })).data.listings.pageInfo.endCursor;
+    for (const vars of [{ first: 2, before: cursor }, { last: 2, after: cursor }, { first: 2, after: cursor, before: cursor }]) {
+      expect((await t.gql(PAGE, vars)).errors?.[0]?.extensions?.code, JSON.stringify(vars)).toBe("BAD_USER_INPUT");
+    }
+  });
+
   it("a cursor that is not one of ours is a typed error", async () => {
     for (const after of ["xyz", Buffer.from("GPC:S:not-a-uuid").toString("base64"), Buffer.from(`GPC:S:${"0".repeat(8)}-0000-0000-0000-000000000000`).toString("base64")]) {
       const r = await t.gql(PAGE, { first: 2, after });

@@ -142,6 +142,9 @@ builder.queryFields((t) => ({
         if (!checked.ok) throw badInput(checked.problems);
         const q = checked.query;
         if (args.after && args.before) throw badInput([{ field: "before", message: "give after or before, not both" }]);
+        if ((args.first != null && args.before) || (args.last != null && args.after)) {
+          throw badInput([{ field: args.before ? "before" : "after", message: "page forward with first and after, backward with last and before" }]);
+        }
         const backward = args.last != null || (args.before != null && args.first == null);
         const cursorArg = backward ? "before" : "after";
         const cursorValue = backward ? args.before : args.after;
