@@ -27,24 +27,34 @@ export interface EventFeed {
 }
 
 const PAGE = 500;
-/** A subscriber this far behind is switched back to reading the table (memory stays bounded). */
-const MAX_QUEUE = 5_000;
+/** Recent events kept in memory, shared by every subscription on the process. */
+const RING = 10_000;
 
 interface Listener {
-  matches(e: ProgramEventRow): boolean;
-  queue: ProgramEventRow[];
-  overflowed: boolean;
   wake: (() => void) | null;
 }
 
-export async function createEventFeed(opts: { prisma: PrismaClient; bus: EventBus; pollMs?: number }): Promise<EventFeed> {
+/**
+ * The tail keeps the most recent events (up to 2 × ringSize, trimmed to ringSize) in one array
+ * shared by every subscription. Each subscription is only a cursor into it: fanning an event out
+ * to a thousand subscribers costs no per-subscriber queue, and a subscriber that falls behind
+ * catches up from memory. Only one further behind than the ring reads the table again.
+ */
+export async function createEventFeed(opts: { prisma: PrismaClient; bus: EventBus; pollMs?: number; ringSize?: number }): Promise<EventFeed> {
   const { prisma, bus } = opts;
   const pollMs = opts.pollMs ?? 1000;
+  const ringSize = opts.ringSize ?? RING;
   let head = 0n;
   let primed = false;
+  // ring holds every committed event with floor < position <= head, in position order; base is the
+  // number of rows trimmed from its front so far (absolute index = base + index in ring).
+  let ring: ProgramEventRow[] = [];
+  let base = 0;
+  let floor = 0n;
   async function prime(): Promise<void> {
     const last = await prisma.event.findFirst({ orderBy: { position: "desc" }, select: { position: true } });
     head = last?.position ?? 0n;
+    floor = head;
     primed = true;
   }
   // An unmigrated database (MIGRATE_ON_START=false) has no event table yet: the server must still
@@ -54,6 +64,30 @@ export async function createEventFeed(opts: { prisma: PrismaClient; bus: EventBu
   let fetching: Promise<void> | null = null;
   let again = false;
   let closed = false;
+
+  function append(rows: ProgramEventRow[]) {
+    for (const row of rows) ring.push(row);
+    head = rows[rows.length - 1]!.position;
+    if (ring.length > 2 * ringSize) {
+      const drop = ring.length - ringSize;
+      floor = ring[drop - 1]!.position;
+      ring = ring.slice(drop);
+      base += drop;
+    }
+    for (const l of listeners) l.wake?.();
+  }
+
+  /** Absolute index of the first ring row after `cursor`. */
+  function indexAfter(cursor: bigint): number {
+    let lo = 0;
+    let hi = ring.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (ring[mid]!.position <= cursor) lo = mid + 1;
+      else hi = mid;
+    }
+    return base + lo;
+  }
 
   async function pull(): Promise<void> {
     if (!primed) {
@@ -72,17 +106,7 @@ export async function createEventFeed(opts: { prisma: PrismaClient; bus: EventBu
         } catch {
           return; // database unavailable: the next notice or poll retries
         }
-        for (const row of rows) {
-          head = row.position;
-          for (const l of listeners) {
-            if (!l.matches(row)) continue;
-            if (l.queue.length >= MAX_QUEUE) {
-              l.overflowed = true;
-              l.queue.length = 0;
-            } else if (!l.overflowed) l.queue.push(row);
-            l.wake?.();
-          }
-        }
+        if (rows.length) append(rows);
         if (rows.length < PAGE) break;
       }
     } while (again && !closed);
@@ -120,7 +144,8 @@ export async function createEventFeed(opts: { prisma: PrismaClient; bus: EventBu
     },
     subscribe(opts) {
       const controller = new AbortController();
-      const gen = tail({ ...opts, signal: controller.signal });
+      // The cursor is fixed now, not at the first read: the subscriber is owed every event after this moment.
+      const gen = tail({ ...opts, after: opts.after ?? head, signal: controller.signal });
       return {
         next: () => gen.next(),
         return: async () => {
@@ -137,51 +162,54 @@ export async function createEventFeed(opts: { prisma: PrismaClient; bus: EventBu
   };
 
   async function* tail({ after, where, matches, signal }: {
-    after: bigint | null; where: Prisma.EventWhereInput; matches: (e: ProgramEventRow) => boolean; signal: AbortSignal;
+    after: bigint; where: Prisma.EventWhereInput; matches: (e: ProgramEventRow) => boolean; signal: AbortSignal;
   }): AsyncGenerator<ProgramEventRow, void, undefined> {
-      const listener: Listener = { matches, queue: [], overflowed: false, wake: null };
-      // Register before replaying, so nothing committed during the replay is missed.
-      listeners.add(listener);
-      signal.addEventListener("abort", () => listener.wake?.(), { once: true });
-      let cursor = after ?? head;
-      const aborted = () => closed || signal.aborted;
-      try {
-        for (;;) {
-          // Replay from the table (first, and whenever this subscriber fell too far behind).
-          if (listener.overflowed || after !== null) {
-            listener.overflowed = false;
-            after = null;
-            for (;;) {
-              const rows = await prisma.event.findMany({
-                where: { AND: [where, { position: { gt: cursor } }] },
-                orderBy: { position: "asc" },
-                take: PAGE,
-              });
-              for (const row of rows) {
-                cursor = row.position;
-                yield row;
-                if (aborted()) return;
-              }
-              if (rows.length < PAGE) break;
-            }
-          }
-          // Live: what the tail dispatched, minus what the replay already sent.
-          while (listener.queue.length && !listener.overflowed) {
-            const row = listener.queue.shift()!;
-            if (row.position <= cursor) continue;
+    const listener: Listener = { wake: null };
+    listeners.add(listener);
+    signal.addEventListener("abort", () => listener.wake?.(), { once: true });
+    // Everything after the cursor is owed to this subscriber, in order, once.
+    let cursor = after;
+    const aborted = () => closed || signal.aborted;
+    try {
+      for (;;) {
+        // Further behind than the ring: read the table. Every event at or below the head seen before
+        // a read is committed (positions follow commit order), so a short page means the subscriber
+        // has everything up to that head.
+        while (cursor < floor) {
+          const seenHead = head;
+          const rows = await prisma.event.findMany({
+            where: { AND: [where, { position: { gt: cursor } }] },
+            orderBy: { position: "asc" },
+            take: PAGE,
+          });
+          for (const row of rows) {
             cursor = row.position;
             yield row;
             if (aborted()) return;
           }
-          if (aborted()) return;
-          if (listener.overflowed) continue;
-          await new Promise<void>((resolve) => {
-            listener.wake = resolve;
-          });
-          listener.wake = null;
+          if (rows.length < PAGE && seenHead > cursor) cursor = seenHead;
         }
-      } finally {
-        listeners.delete(listener);
+        // From the ring: the absolute index survives trimming; an index trimmed away means this
+        // subscriber fell behind the ring and goes back to the table.
+        let at = indexAfter(cursor);
+        while (at - base < ring.length && cursor >= floor) {
+          if (at < base) break;
+          const row = ring[at - base]!;
+          at++;
+          cursor = row.position;
+          if (!matches(row)) continue;
+          yield row;
+          if (aborted()) return;
+        }
+        if (aborted()) return;
+        if (cursor < floor || at - base < ring.length) continue;
+        await new Promise<void>((resolve) => {
+          listener.wake = resolve;
+        });
+        listener.wake = null;
       }
+    } finally {
+      listeners.delete(listener);
+    }
   }
 }
