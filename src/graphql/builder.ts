@@ -10,6 +10,7 @@ import type PrismaTypes from "../generated/pothos-types.js";
 import { getDatamodel } from "../generated/pothos-types.js";
 import type { Context } from "./context.js";
 import { Conflict, Forbidden, InvalidInput, NotFound, RuleViolation } from "./errors.js";
+import { decodeGlobalId, requireNodeType } from "./ids.js";
 
 export interface AuthScopes {
   /** Anyone, including unauthenticated visitors. */
@@ -70,6 +71,20 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: "omit",
     cursorType: "String",
+    // A string that is no global id is the client's mistake: a BAD_USER_INPUT error, never a bare one.
+    decodeGlobalID: (globalId) => decodeGlobalId(globalId),
+    nodeQueryOptions: {
+      resolve: (_root, { id }, _ctx, info, resolveNode) => {
+        requireNodeType(id, info.schema);
+        return resolveNode(id);
+      },
+    },
+    nodesQueryOptions: {
+      resolve: (_root, { ids }, _ctx, info, resolveNodes) => {
+        for (const id of ids) requireNodeType(id, info.schema);
+        return resolveNodes(ids);
+      },
+    },
   },
 });
 

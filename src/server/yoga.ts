@@ -1,5 +1,8 @@
 // graphql-yoga over the schema: per-request viewer, masked errors, GraphiQL.
-import { createGraphQLError, createYoga, type Plugin, type YogaServerInstance } from "graphql-yoga";
+import { PothosValidationError } from "@pothos/core";
+import { ForbiddenError } from "@pothos/plugin-scope-auth";
+import { GraphQLError } from "graphql";
+import { createGraphQLError, createYoga, maskError, type Plugin, type YogaServerInstance } from "graphql-yoga";
 import { resolveViewer, UnauthenticatedError, type Viewer } from "../auth/viewer.js";
 import type { TokenService } from "../auth/tokens.js";
 import type { Context } from "../graphql/context.js";
@@ -21,6 +24,21 @@ export type ProgramYoga = YogaServerInstance<ServerContext, Context>;
 
 export function unauthenticated(message: string) {
   return createGraphQLError(message, { extensions: { code: "UNAUTHENTICATED", http: { status: 401 } } });
+}
+
+/**
+ * Pothos's own checks of arguments (a global id of another type than the argument is for, a
+ * negative page size) refuse what the client sent: a BAD_USER_INPUT error, not a bare one.
+ * (scope-auth's "Not authorized" is a PothosValidationError too: it is left as it is.)
+ */
+function clientInputError(error: unknown): GraphQLError | null {
+  if (!(error instanceof GraphQLError) || error.extensions?.code) return null;
+  const original = error.originalError;
+  if (!(original instanceof PothosValidationError) || original instanceof ForbiddenError) return null;
+  return new GraphQLError(error.message, {
+    nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, originalError: error.originalError,
+    extensions: { ...error.extensions, code: "BAD_USER_INPUT" },
+  });
 }
 
 export function createProgramYoga(opts: {
@@ -53,7 +71,7 @@ export function createProgramYoga(opts: {
       defaultQuery: "# Paste a token into Headers as {\"Authorization\": \"Bearer …\"} (npm run token -- --role program-staff)\n{\n  viewer { role }\n  listings(first: 5) { edges { node { id content { name tagline } partner { name tier } } } }\n}\n",
     },
     renderGraphiQL: renderLocalGraphiQL,
-    maskedErrors: true,
+    maskedErrors: { maskError: (error, message, isDev) => clientInputError(error) ?? maskError(error, message, isDev) },
     ...(opts.logger ? { logging: yogaLogging(opts.logger) } : {}),
     context: async ({ request, viewer }): Promise<Context> => {
       // Over WebSocket there is no fetch Request: the viewer was resolved at connection time.
