@@ -14,8 +14,14 @@ export function requirePartnerOf(viewer: Viewer, partnerId: string, what: string
   throw new NotFound(what);
 }
 
+/**
+ * A person who is an admin of the partner (RULES, "Actors": only an admin signs agreements and
+ * manages members). An API token acts for the partner's systems, never as an admin: it cannot sign,
+ * manage members, or create and revoke API tokens (it could otherwise outlive its own revocation).
+ */
 export function requirePartnerAdmin(viewer: Viewer, partnerId: string, what: string): PartnerViewer {
   const v = requirePartnerOf(viewer, partnerId, what);
+  if (v.apiTokenId) throw new Forbidden("an API token cannot do this: only a partner admin, signed in as a person, can");
   if (v.role !== "ADMIN") throw new Forbidden("only a partner admin can do this");
   return v;
 }

@@ -66,6 +66,31 @@ describe("partner API tokens", () => {
     expect((await create(secret, "escalate")).error!.__typename).toBe("Forbidden");
   });
 
+  it("acts for its partner's systems, never as an admin: it cannot manage tokens or members, or sign; nothing changes", async () => {
+    const prisma = t.service.program.prisma;
+    const { secret } = ok(await create(w.partners.northwind.adminToken, "systems"));
+    const other = ok(await create(w.partners.northwind.adminToken, "another"));
+    const nw = await prisma.partner.findUniqueOrThrow({ where: { id: w.partners.northwind.id }, include: { members: { where: { removedAt: null } } } });
+    const member = nw.members.find((m) => m.role === "MEMBER")!;
+    const doc = await prisma.agreementDocument.findFirstOrThrow({ where: { kind: "FRAMEWORK_AGREEMENT" }, orderBy: { version: "desc" } });
+    const last = async () => (await prisma.event.findFirst({ orderBy: { position: "desc" }, select: { position: true } }))!.position;
+    const before = await last();
+    const refusals = [
+      await create(secret, "escalate"),
+      await mutate(t, secret, `revokeApiToken(apiTokenId: "${other.apiToken.id}")`, "{ id }"),
+      await mutate(t, secret, `inviteMember(partnerId: "${partner()}", name: "Mallory", email: "mallory@northwind.example", role: ADMIN)`, "{ id }"),
+      await mutate(t, secret, `removeMember(memberId: "${gid("PartnerMember", member.id)}")`, ""),
+      await mutate(t, secret, `signAgreement(partnerId: "${partner()}", kind: FRAMEWORK_AGREEMENT, version: ${doc.version}, bodySha256: "${doc.bodySha256}")`, "{ id }"),
+    ];
+    for (const r of refusals) {
+      expect(r.error, JSON.stringify(r)).toMatchObject({ __typename: "Forbidden" });
+      expect(r.error!.message).toMatch(/API token/);
+    }
+    expect(await last()).toBe(before);
+    expect((await prisma.apiToken.findUniqueOrThrow({ where: { id: other.apiToken.id } })).revokedAt).toBeNull();
+    expect(await prisma.partnerMember.findFirst({ where: { email: "mallory@northwind.example" } })).toBeNull();
+  });
+
   it("a revoked token is refused on HTTP and its WebSocket subscriptions are closed at once", async () => {
     const { secret, apiToken } = ok(await create(w.partners.northwind.adminToken, "to revoke"));
     const { closed } = closedWith(secret);
