@@ -85,7 +85,8 @@ export async function seedDemoData(program: Program): Promise<boolean> {
           ] },
         },
       });
-      await ev("validation.passed", "AppValidation", v.id, { partnerId, after: { status: "PASSED", marketplace } });
+      // The marketplace column, as the use cases record it: a FedRAMP validation's events are for the cleared only.
+      await ev("validation.passed", "AppValidation", v.id, { partnerId, appId, marketplace, after: { status: "PASSED", marketplace } });
     };
 
     const listing = async (appId: string, partnerId: string, marketplace: "COMMERCIAL" | "FEDRAMP", name: string, tagline: string, categories: string[], createdById: string, state: "LIVE" | "DRAFT" | "DELISTED") => {
