@@ -1,8 +1,10 @@
-// Who may act on what. Another partner's object is reported as not found, so nothing leaks.
+// Who may act on what. An object the viewer may not see (visibility.ts: another partner's, a
+// FedRAMP one without clearance) is reported as not found,
+// exactly like an unknown id, so nothing leaks; one it may see but may not act on is forbidden.
 import type { Viewer } from "../auth/viewer.js";
 import type { Decision } from "../domain/decision.js";
 import { Forbidden, InvalidInput, NotFound, RuleViolation } from "../graphql/errors.js";
-import type { FieldDecision } from "../domain/listings.js";
+import type { FieldDecision, Marketplace } from "../domain/listings.js";
 
 export type PartnerViewer = Extract<Viewer, { kind: "partner" }>;
 export type StaffViewer = Extract<Viewer, { kind: "staff" }>;
@@ -24,6 +26,16 @@ export function requirePartnerAdmin(viewer: Viewer, partnerId: string, what: str
   if (v.apiTokenId) throw new Forbidden("an API token cannot do this: only a partner admin, signed in as a person, can");
   if (v.role !== "ADMIN") throw new Forbidden("only a partner admin can do this");
   return v;
+}
+
+/** Checked before who may act: an object the viewer may not see is not found, like an unknown id. */
+export function requireVisible(visible: boolean, what: string): void {
+  if (!visible) throw new NotFound(what);
+}
+
+/** Choosing the FedRAMP marketplace for something new (nothing existing to hide) needs clearance. */
+export function requireClearanceFor(viewer: Viewer, marketplace: Marketplace): void {
+  if (marketplace === "FEDRAMP" && !viewer.fedrampCleared) throw new Forbidden("the FedRAMP marketplace needs FedRAMP clearance");
 }
 
 export function requireStaff(viewer: Viewer, roles: ("PROGRAM_STAFF" | "INTEGRATION_MANAGER")[] = ["PROGRAM_STAFF"]): StaffViewer {

@@ -4,7 +4,8 @@ import { answerInquiry as answerRule, canSendInquiry, validateInquiry } from "..
 import { actorOf } from "../events/log.js";
 import { Conflict } from "../graphql/errors.js";
 import { visibleToMarketplace } from "../domain/listings.js";
-import { decide, found, requirePartnerOf } from "./guard.js";
+import { decide, found, requirePartnerOf, requireVisible } from "./guard.js";
+import { canSeeInquiry } from "./visibility.js";
 import type { Program } from "./program.js";
 
 export async function sendInquiry(
@@ -35,7 +36,9 @@ export async function sendInquiry(
 
 export async function answerInquiry(program: Program, viewer: Viewer, input: { inquiryId: string; response: string }) {
   return program.change(async (tx, record) => {
-    const inquiry = found(await tx.inquiry.findUnique({ where: { id: input.inquiryId } }), "inquiry");
+    const inquiry = found(await tx.inquiry.findUnique({ where: { id: input.inquiryId }, include: { listing: { select: { marketplace: true } } } }), "inquiry");
+    // One sent through a FedRAMP listing is missing to the uncleared (R-LIST-6).
+    requireVisible(canSeeInquiry(viewer, inquiry), "inquiry");
     const member = requirePartnerOf(viewer, inquiry.partnerId, "inquiry");
     const answer = decide(answerRule(inquiry, input.response, new Date()));
     const { count } = await tx.inquiry.updateMany({
@@ -45,7 +48,7 @@ export async function answerInquiry(program: Program, viewer: Viewer, input: { i
     if (count !== 1) throw new Conflict("the inquiry was answered by someone else at the same time");
     await record({
       type: "inquiry.answered", actor: actorOf(viewer), subjectType: "Inquiry", subjectId: inquiry.id, partnerId: inquiry.partnerId,
-      listingId: inquiry.listingId, after: { responseSeconds: answer.responseSeconds },
+      listingId: inquiry.listingId, marketplace: inquiry.listing.marketplace, after: { responseSeconds: answer.responseSeconds },
     });
     return tx.inquiry.findUniqueOrThrow({ where: { id: inquiry.id } });
   });

@@ -7,19 +7,16 @@ import {
 } from "../domain/listings.js";
 import { canReapply } from "../domain/usage.js";
 import { actorOf, type AppendedEvent, type NewEvent, type Tx } from "../events/log.js";
-import { Conflict, Forbidden, RuleViolation } from "../graphql/errors.js";
+import { Conflict, RuleViolation } from "../graphql/errors.js";
 import { partnerApps, partnerValidations, standingOf } from "./facts.js";
-import { decide, found, requirePartnerOf, requireStaff, requireStaffOrPartnerOf } from "./guard.js";
+import { decide, found, requireClearanceFor, requirePartnerOf, requireStaff, requireStaffOrPartnerOf, requireVisible } from "./guard.js";
+import { canSeeListing } from "./visibility.js";
 import type { Program } from "./program.js";
 
 type Record = (e: NewEvent) => Promise<AppendedEvent>;
 
 /** Content as the API takes it: categories by slug. */
 export type ListingContentArgs = Omit<ListingContentInput, "categoryIds"> & { categories: readonly string[] };
-
-function requireClearanceFor(viewer: Viewer, marketplace: Marketplace) {
-  if (marketplace === "FEDRAMP" && !viewer.fedrampCleared) throw new Forbidden("the FedRAMP marketplace needs FedRAMP clearance");
-}
 
 /** R-LIST-6: what the storefront shows changed (appearing, disappearing, new content, at-risk badge). */
 export function storefrontChanged(before: ListingState | null, after: ListingState, liveContentChanged = false): boolean {
@@ -49,6 +46,13 @@ async function loadListing(tx: Tx, listingId: string) {
     }),
     "listing",
   );
+}
+
+/** The listing as the viewer may see it: one it may not (a FedRAMP one without clearance) is not found, like an unknown id. */
+async function loadVisibleListing(tx: Tx, listingId: string, viewer: Viewer) {
+  const l = await loadListing(tx, listingId);
+  requireVisible(canSeeListing(viewer, l), "listing");
+  return l;
 }
 
 type LoadedListing = Awaited<ReturnType<typeof loadListing>>;
@@ -90,9 +94,8 @@ export async function createListing(program: Program, viewer: Viewer, input: { a
 /** R-LIST-5: edits go to a draft revision; a live listing stays live meanwhile. */
 export async function editListing(program: Program, viewer: Viewer, input: { listingId: string; content: ListingContentArgs }) {
   return program.change(async (tx, record) => {
-    const l = await loadListing(tx, input.listingId);
+    const l = await loadVisibleListing(tx, input.listingId, viewer);
     const member = requirePartnerOf(viewer, l.partnerId, "listing");
-    requireClearanceFor(viewer, l.marketplace);
     const place = decide(placeEdit({ state: l.state, liveRevisionId: l.liveRevisionId, revisions: l.revisions }));
     const { checked, categoryIds } = await checkContent(tx, input.content);
     await bumpListing(tx, l, {});
@@ -121,9 +124,8 @@ export async function editListing(program: Program, viewer: Viewer, input: { lis
 /** The partner submits the draft revision for review (a new listing goes DRAFT → IN_REVIEW). */
 export async function submitListing(program: Program, viewer: Viewer, input: { listingId: string }) {
   return program.change(async (tx, record) => {
-    const l = await loadListing(tx, input.listingId);
+    const l = await loadVisibleListing(tx, input.listingId, viewer);
     requirePartnerOf(viewer, l.partnerId, "listing");
-    requireClearanceFor(viewer, l.marketplace);
     const draft = l.revisions.find((r) => r.status === "DRAFT");
     if (!draft) {
       throw new RuleViolation({
@@ -151,11 +153,10 @@ export async function reviewListing(
   viewer: Viewer,
   input: { listingId: string; approve: boolean; notes?: string | null },
 ) {
-  const staff = requireStaff(viewer);
   const notes = input.notes?.trim() || null;
   return program.change(async (tx, record) => {
-    const l = await loadListing(tx, input.listingId);
-    requireClearanceFor(viewer, l.marketplace);
+    const l = await loadVisibleListing(tx, input.listingId, viewer);
+    const staff = requireStaff(viewer);
     const pending = l.revisions.find((r) => r.status === "IN_REVIEW");
     if (!pending) {
       throw new RuleViolation({
@@ -216,9 +217,8 @@ export async function reviewListing(
 /** Staff or the partner take a listing off the marketplace, with a reason (R-LIST-4). */
 export async function delistListing(program: Program, viewer: Viewer, input: { listingId: string; note: string }) {
   return program.change(async (tx, record) => {
-    const l = await loadListing(tx, input.listingId);
+    const l = await loadVisibleListing(tx, input.listingId, viewer);
     requireStaffOrPartnerOf(viewer, l.partnerId, "listing");
-    requireClearanceFor(viewer, l.marketplace);
     if (viewer.kind === "staff") requireStaff(viewer);
     const by = viewer.kind === "staff" ? "STAFF" : "PARTNER";
     const reason = by === "STAFF" ? "STAFF_DECISION" : "PARTNER_REQUEST";

@@ -4,16 +4,13 @@ import { assignIntegrationManager as assignRule, canRecordCheck, canRequestValid
   type ValidationCheckKind, type ValidationPurpose } from "../domain/apps.js";
 import type { Marketplace } from "../domain/listings.js";
 import { actorOf, type Tx } from "../events/log.js";
-import { Conflict, Forbidden, InvalidInput } from "../graphql/errors.js";
+import { Conflict, InvalidInput } from "../graphql/errors.js";
 import { canRequestReapplication } from "../domain/usage.js";
 import { standingOf, testCustomerFacts } from "./facts.js";
-import { decide, found, requirePartnerOf, requireStaff } from "./guard.js";
+import { decide, found, requireClearanceFor, requirePartnerOf, requireStaff, requireVisible } from "./guard.js";
+import { canSeeValidation } from "./visibility.js";
 import { returnToReviewAfterReapplication } from "./listings.js";
 import type { Program } from "./program.js";
-
-function requireClearanceFor(viewer: Viewer, marketplace: Marketplace) {
-  if (marketplace === "FEDRAMP" && !viewer.fedrampCleared) throw new Forbidden("the FedRAMP marketplace needs FedRAMP clearance");
-}
 
 export async function requestValidation(
   program: Program,
@@ -59,11 +56,14 @@ export async function requestValidation(
   });
 }
 
-async function loadOpen(tx: Tx, validationId: string) {
-  return found(
+/** The validation as the viewer may see it: one it may not (a FedRAMP one without clearance) is not found, like an unknown id. */
+async function loadVisible(tx: Tx, validationId: string, viewer: Viewer) {
+  const v = found(
     await tx.appValidation.findUnique({ where: { id: validationId }, include: { app: true, checks: true } }),
     "validation",
   );
+  requireVisible(canSeeValidation(viewer, v), "validation");
+  return v;
 }
 
 /** Optimistic concurrency: the change applies only to the version read, else someone else won. */
@@ -73,12 +73,11 @@ async function bump(tx: Tx, id: string, version: number, data: Parameters<Tx["ap
 }
 
 export async function assignIntegrationManager(program: Program, viewer: Viewer, input: { validationId: string; managerId?: string | null }) {
-  const staff = requireStaff(viewer, ["PROGRAM_STAFF", "INTEGRATION_MANAGER"]);
-  const managerId = input.managerId ?? (staff.role === "INTEGRATION_MANAGER" ? staff.staffId : null);
-  if (!managerId) throw new InvalidInput([{ field: "managerId", message: "name the integration manager to lead the validation" }], "R-APP-3");
   return program.change(async (tx, record) => {
-    const v = await loadOpen(tx, input.validationId);
-    requireClearanceFor(viewer, v.marketplace);
+    const v = await loadVisible(tx, input.validationId, viewer);
+    const staff = requireStaff(viewer, ["PROGRAM_STAFF", "INTEGRATION_MANAGER"]);
+    const managerId = input.managerId ?? (staff.role === "INTEGRATION_MANAGER" ? staff.staffId : null);
+    if (!managerId) throw new InvalidInput([{ field: "managerId", message: "name the integration manager to lead the validation" }], "R-APP-3");
     const manager = found(await tx.staffUser.findUnique({ where: { id: managerId } }), "integration manager");
     const next = decide(assignRule({ status: v.status }, { id: manager.id, role: manager.role }));
     await bump(tx, v.id, v.version, { status: next.status, integrationManagerId: manager.id, assignedAt: new Date() });
@@ -95,10 +94,9 @@ export async function recordValidationCheck(
   viewer: Viewer,
   input: { validationId: string; kind: ValidationCheckKind; passed: boolean; notes: string },
 ) {
-  const staff = requireStaff(viewer, ["INTEGRATION_MANAGER"]);
   return program.change(async (tx, record) => {
-    const v = await loadOpen(tx, input.validationId);
-    requireClearanceFor(viewer, v.marketplace);
+    const v = await loadVisible(tx, input.validationId, viewer);
+    const staff = requireStaff(viewer, ["INTEGRATION_MANAGER"]);
     const outcome = decide(canRecordCheck(
       { validation: v, appKind: v.app.kind, checks: v.checks, actor: { id: staff.staffId, role: staff.role } },
       { kind: input.kind, passed: input.passed, notes: input.notes },
@@ -125,10 +123,9 @@ export async function completeValidation(
   viewer: Viewer,
   input: { validationId: string; outcome: "PASSED" | "FAILED"; notes?: string | null },
 ) {
-  const staff = requireStaff(viewer, ["INTEGRATION_MANAGER"]);
   return program.change(async (tx, record) => {
-    const v = await loadOpen(tx, input.validationId);
-    requireClearanceFor(viewer, v.marketplace);
+    const v = await loadVisible(tx, input.validationId, viewer);
+    const staff = requireStaff(viewer, ["INTEGRATION_MANAGER"]);
     const done = decide(completeRule(
       { validation: v, appKind: v.app.kind, checks: v.checks, actor: { id: staff.staffId, role: staff.role } },
       input.outcome,

@@ -11,6 +11,10 @@
 //   auth      a GraphQL authorization error before the resolver runs (scope-auth)
 //   forbidden a typed Forbidden result (mutations) or a FORBIDDEN error (subscriptions)
 //   notFound  a typed NotFound result, the same as for an unknown id
+//
+// An object a role may not see (another partner's, a FedRAMP one without clearance) is notFound to
+// its mutations, exactly like an unknown id; one it may see but may not act on is forbidden. A
+// refused mutation appends no event.
 import type { Client } from "graphql-ws";
 import type { GraphQLObjectType } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -28,7 +32,6 @@ type Outcome = "ok" | "hidden" | "auth" | "forbidden" | "notFound";
 // partner (Brightbeam). otherAdmin carries FedRAMP clearance: clearance never crosses partners.
 const OWN: Role[] = ["member", "memberFed", "admin", "adminFed"];
 const ADMINS: Role[] = ["admin", "adminFed"];
-const MEMBERS: Role[] = ["member", "memberFed"];
 const OTHER: Role[] = ["other", "otherAdmin"];
 const PROGRAM_STAFF: Role[] = ["staff", "staffFed"];
 const MANAGERS: Role[] = ["manager", "managerFed"];
@@ -57,8 +60,8 @@ function rule(spec: Partial<Record<Outcome, readonly Role[]>> & { rest?: Outcome
 interface Fixtures {
   w: DemoWorld;
   nw: { partner: string; insights: string; scheduler: string; spareApp: string; retireApp: string; commercial: string; fedListing: string; scheduler_listing: string;
-    validation: string; fedValidation: string; openFedValidation: string; testCustomer: string; lead: string; inquiry: string; nora: string; removable: Record<Role, string>;
-    apiToken: string };
+    validation: string; fedValidation: string; openFedValidation: string; testCustomer: string; lead: string; inquiry: string; fedInquiry: string; nora: string;
+    removable: Record<Role, string>; apiToken: string };
   cobalt: { partner: string; app: string; listing: string; validation: string; member: string };
   staff: { ivy: string };
   policyId: string;
@@ -166,9 +169,9 @@ const queries: Case[] = [
   nodeCase("a draft listing", "Listing", (f) => f.cobalt.listing, "cobalt", rule({ ok: [...OWN, ...ANY_STAFF], hidden: ["public", ...OTHER] })),
   nodeCase("a live FedRAMP listing", "Listing", (f) => f.nw.fedListing, "northwind", rule({ ok: CLEARED, hidden: UNCLEARED })),
   nodeCase("a Commercial validation", "AppValidation", (f) => f.nw.validation, "northwind", rule({ ok: [...OWN, ...ANY_STAFF], hidden: ["public", ...OTHER] })),
-  // The partner follows its own validations on every marketplace (App.validations shows them too);
-  // only the validation queue (Query.validations) is limited to what the viewer is cleared for.
-  nodeCase("a FedRAMP validation", "AppValidation", (f) => f.nw.fedValidation, "northwind", rule({ ok: [...OWN, ...ANY_STAFF], hidden: ["public", ...OTHER] })),
+  // A FedRAMP validation is part of the FedRAMP marketplace, like its listing and its events: the
+  // partner's and staff's with clearance only (App.validations and Query.validations alike).
+  nodeCase("a FedRAMP validation", "AppValidation", (f) => f.nw.fedValidation, "northwind", rule({ ok: ["memberFed", "adminFed", "managerFed", "staffFed"], rest: "hidden" })),
   nodeCase("a member of a partner on the storefront", "PartnerMember", (f) => f.nw.nora, "northwind", rule({ ok: [...OWN, ...ANY_STAFF], hidden: ["public", ...OTHER] })),
   nodeCase("a member of a partner not on the storefront", "PartnerMember", (f) => f.cobalt.member, "cobalt", rule({ ok: [...OWN, ...ANY_STAFF], hidden: ["public", ...OTHER] })),
   nodeCase("a staff user", "StaffUser", (f) => f.staff.ivy, "northwind", rule({ ok: [...OTHER, ...OWN, ...ANY_STAFF], hidden: ["public"] })),
@@ -239,6 +242,10 @@ const R = `{ __typename ... on Error { message } ... on NotFound { what } }`;
 const partnerOnly = (allowed: Role[] = OWN) =>
   rule({ ok: allowed, forbidden: [...OWN.filter((r) => !allowed.includes(r)), ...ANY_STAFF], notFound: ["public", ...OTHER] });
 const staffOnly = rule({ ok: PROGRAM_STAFF, rest: "forbidden" });
+/** Acting on an object only some roles see: the others get NotFound (like an unknown id), those who see it but may not act, Forbidden. */
+const seenBy = (seers: Role[], ok: Role[]) => rule({ ok, forbidden: seers.filter((r) => !ok.includes(r)), rest: "notFound" });
+/** Who sees a FedRAMP object of Northwind's: its cleared members and cleared staff (and, for a live listing, every cleared viewer). */
+const FED_PRIVATE: Role[] = ["memberFed", "adminFed", "managerFed", "staffFed"];
 const staffScope = rule({ ok: PROGRAM_STAFF, rest: "auth" });
 const roleTag = (role: Role) => `${role.toLowerCase()}-${Math.random().toString(36).slice(2, 8)}`;
 
@@ -288,33 +295,39 @@ const mutations: Case[] = [
     field: "Mutation.assignIntegrationManager", name: "staff assign a Commercial validation", partner: "cobalt",
     doc: `mutation($v: ID!, $m: ID) { r: assignIntegrationManager(validationId: $v, managerId: $m) ${R} }`,
     vars: (f) => ({ v: gid("AppValidation", f.cobalt.validation), m: gid("StaffUser", f.staff.ivy) }),
-    expect: rule({ ok: ANY_STAFF, rest: "forbidden" }),
+    unknown: (f) => ({ v: gid("AppValidation", NIL), m: gid("StaffUser", f.staff.ivy) }),
+    expect: seenBy([...OWN, ...ANY_STAFF], ANY_STAFF),
   },
   {
-    field: "Mutation.assignIntegrationManager", name: "a FedRAMP validation needs clearance",
+    field: "Mutation.assignIntegrationManager", name: "a FedRAMP validation is missing to the uncleared",
     doc: `mutation($v: ID!, $m: ID) { r: assignIntegrationManager(validationId: $v, managerId: $m) ${R} }`,
     vars: (f) => ({ v: gid("AppValidation", f.nw.openFedValidation), m: gid("StaffUser", f.staff.ivy) }),
-    expect: rule({ ok: ["managerFed", "staffFed"], rest: "forbidden" }),
+    unknown: (f) => ({ v: gid("AppValidation", NIL), m: gid("StaffUser", f.staff.ivy) }),
+    expect: seenBy(FED_PRIVATE, ["managerFed", "staffFed"]),
   },
   {
     field: "Mutation.recordValidationCheck", name: "integration managers record checks", partner: "cobalt",
     doc: `mutation($v: ID!) { r: recordValidationCheck(validationId: $v, kind: DATA_TRANSFER, passed: true, notes: "moved 10 rows") ${R} }`,
-    vars: (f) => ({ v: gid("AppValidation", f.cobalt.validation) }), expect: rule({ ok: MANAGERS, rest: "forbidden" }),
+    vars: (f) => ({ v: gid("AppValidation", f.cobalt.validation) }), unknown: () => ({ v: gid("AppValidation", NIL) }),
+    expect: seenBy([...OWN, ...ANY_STAFF], MANAGERS),
   },
   {
-    field: "Mutation.recordValidationCheck", name: "checks of a FedRAMP validation need clearance",
+    field: "Mutation.recordValidationCheck", name: "a FedRAMP validation's checks: missing to the uncleared",
     doc: `mutation($v: ID!) { r: recordValidationCheck(validationId: $v, kind: DEMONSTRATION, passed: true, notes: "demo") ${R} }`,
-    vars: (f) => ({ v: gid("AppValidation", f.nw.openFedValidation) }), expect: rule({ ok: ["managerFed"], rest: "forbidden" }),
+    vars: (f) => ({ v: gid("AppValidation", f.nw.openFedValidation) }), unknown: () => ({ v: gid("AppValidation", NIL) }),
+    expect: seenBy(FED_PRIVATE, ["managerFed"]),
   },
   {
     field: "Mutation.completeValidation", name: "integration managers complete validations", partner: "cobalt",
     doc: `mutation($v: ID!) { r: completeValidation(validationId: $v, outcome: FAILED, notes: "not yet") ${R} }`,
-    vars: (f) => ({ v: gid("AppValidation", f.cobalt.validation) }), expect: rule({ ok: MANAGERS, rest: "forbidden" }),
+    vars: (f) => ({ v: gid("AppValidation", f.cobalt.validation) }), unknown: () => ({ v: gid("AppValidation", NIL) }),
+    expect: seenBy([...OWN, ...ANY_STAFF], MANAGERS),
   },
   {
-    field: "Mutation.completeValidation", name: "completing a FedRAMP validation needs clearance",
+    field: "Mutation.completeValidation", name: "completing a FedRAMP validation: missing to the uncleared",
     doc: `mutation($v: ID!) { r: completeValidation(validationId: $v, outcome: FAILED, notes: "not yet") ${R} }`,
-    vars: (f) => ({ v: gid("AppValidation", f.nw.openFedValidation) }), expect: rule({ ok: ["managerFed"], rest: "forbidden" }),
+    vars: (f) => ({ v: gid("AppValidation", f.nw.openFedValidation) }), unknown: () => ({ v: gid("AppValidation", NIL) }),
+    expect: seenBy(FED_PRIVATE, ["managerFed"]),
   },
   {
     field: "Mutation.createListing", name: "a Commercial listing of the partner's app",
@@ -334,10 +347,11 @@ const mutations: Case[] = [
     expect: partnerOnly(),
   },
   {
-    field: "Mutation.editListing", name: "editing a FedRAMP listing needs clearance",
+    // A cleared member of another partner sees the live FedRAMP listing, but another partner's object is not found to its mutations.
+    field: "Mutation.editListing", name: "a FedRAMP listing is missing to the uncleared",
     doc: `mutation($l: ID!, $c: ListingContentInput!) { r: editListing(listingId: $l, content: $c) ${R} }`,
     vars: (f) => ({ l: gid("Listing", f.nw.fedListing), c: content("Northwind Insights Gov") }), unknown: () => ({ l: gid("Listing", NIL), c: content("Northwind Insights Gov") }),
-    expect: partnerOnly(["memberFed", "adminFed"]),
+    expect: seenBy(FED_PRIVATE, ["memberFed", "adminFed"]),
   },
   {
     field: "Mutation.submitListing", name: "submit the partner's draft", partner: "cobalt",
@@ -345,25 +359,30 @@ const mutations: Case[] = [
     vars: (f) => ({ l: gid("Listing", f.cobalt.listing) }), unknown: () => ({ l: gid("Listing", NIL) }), expect: partnerOnly(),
   },
   {
-    field: "Mutation.submitListing", name: "submitting a FedRAMP listing needs clearance",
+    field: "Mutation.submitListing", name: "submitting a FedRAMP listing: missing to the uncleared",
     doc: `mutation($l: ID!) { r: submitListing(listingId: $l) ${R} }`,
-    vars: (f) => ({ l: gid("Listing", f.nw.fedListing) }), unknown: () => ({ l: gid("Listing", NIL) }), expect: partnerOnly(["memberFed", "adminFed"]),
+    vars: (f) => ({ l: gid("Listing", f.nw.fedListing) }), unknown: () => ({ l: gid("Listing", NIL) }), expect: seenBy(FED_PRIVATE, ["memberFed", "adminFed"]),
   },
   {
-    field: "Mutation.approveListing", name: "program staff approve", partner: "cobalt",
-    doc: `mutation($l: ID!) { r: approveListing(listingId: $l) ${R} }`, vars: (f) => ({ l: gid("Listing", f.cobalt.listing) }), expect: staffOnly,
+    field: "Mutation.approveListing", name: "program staff approve (a draft is missing to others)", partner: "cobalt",
+    doc: `mutation($l: ID!) { r: approveListing(listingId: $l) ${R} }`, vars: (f) => ({ l: gid("Listing", f.cobalt.listing) }), unknown: () => ({ l: gid("Listing", NIL) }),
+    expect: seenBy([...OWN, ...ANY_STAFF], PROGRAM_STAFF),
   },
   {
-    field: "Mutation.approveListing", name: "approving a FedRAMP listing needs clearance",
-    doc: `mutation($l: ID!) { r: approveListing(listingId: $l) ${R} }`, vars: (f) => ({ l: gid("Listing", f.nw.fedListing) }), expect: rule({ ok: ["staffFed"], rest: "forbidden" }),
+    // The live FedRAMP listing is seen by every cleared viewer: the uncleared get NotFound, the cleared but not program staff Forbidden.
+    field: "Mutation.approveListing", name: "approving a FedRAMP listing: missing to the uncleared",
+    doc: `mutation($l: ID!) { r: approveListing(listingId: $l) ${R} }`, vars: (f) => ({ l: gid("Listing", f.nw.fedListing) }), unknown: () => ({ l: gid("Listing", NIL) }),
+    expect: seenBy(CLEARED, ["staffFed"]),
   },
   {
-    field: "Mutation.rejectListing", name: "program staff reject", partner: "cobalt",
-    doc: `mutation($l: ID!) { r: rejectListing(listingId: $l, reasons: "screenshots missing") ${R} }`, vars: (f) => ({ l: gid("Listing", f.cobalt.listing) }), expect: staffOnly,
+    field: "Mutation.rejectListing", name: "program staff reject (a draft is missing to others)", partner: "cobalt",
+    doc: `mutation($l: ID!) { r: rejectListing(listingId: $l, reasons: "screenshots missing") ${R} }`, vars: (f) => ({ l: gid("Listing", f.cobalt.listing) }),
+    unknown: () => ({ l: gid("Listing", NIL) }), expect: seenBy([...OWN, ...ANY_STAFF], PROGRAM_STAFF),
   },
   {
-    field: "Mutation.rejectListing", name: "rejecting a FedRAMP listing needs clearance",
-    doc: `mutation($l: ID!) { r: rejectListing(listingId: $l, reasons: "screenshots missing") ${R} }`, vars: (f) => ({ l: gid("Listing", f.nw.fedListing) }), expect: rule({ ok: ["staffFed"], rest: "forbidden" }),
+    field: "Mutation.rejectListing", name: "rejecting a FedRAMP listing: missing to the uncleared",
+    doc: `mutation($l: ID!) { r: rejectListing(listingId: $l, reasons: "screenshots missing") ${R} }`, vars: (f) => ({ l: gid("Listing", f.nw.fedListing) }),
+    unknown: () => ({ l: gid("Listing", NIL) }), expect: seenBy(CLEARED, ["staffFed"]),
   },
   {
     field: "Mutation.sendInquiry", name: "anyone writes through a live Commercial listing",
@@ -378,7 +397,12 @@ const mutations: Case[] = [
   {
     field: "Mutation.answerInquiry", name: "the partner answers its inquiry",
     doc: `mutation($i: ID!) { r: answerInquiry(inquiryId: $i, response: "Yes, both ways.") ${R} }`,
-    vars: (f) => ({ i: f.nw.inquiry }), unknown: () => ({ i: NIL }), expect: partnerOnly(),
+    vars: (f) => ({ i: f.nw.inquiry }), unknown: () => ({ i: NIL }), expect: seenBy([...OWN, ...ANY_STAFF], OWN),
+  },
+  {
+    field: "Mutation.answerInquiry", name: "an inquiry through a FedRAMP listing is missing to the uncleared",
+    doc: `mutation($i: ID!) { r: answerInquiry(inquiryId: $i, response: "Yes, authorized.") ${R} }`,
+    vars: (f) => ({ i: f.nw.fedInquiry }), unknown: () => ({ i: NIL }), expect: seenBy(FED_PRIVATE, ["memberFed", "adminFed"]),
   },
   {
     field: "Mutation.sendLead", name: "the partner sends a lead",
@@ -427,10 +451,10 @@ const mutations: Case[] = [
     expect: rule({ ok: [...OWN, ...PROGRAM_STAFF], forbidden: MANAGERS, notFound: ["public", ...OTHER] }),
   },
   {
-    field: "Mutation.delistListing", name: "delisting a FedRAMP listing needs clearance",
+    field: "Mutation.delistListing", name: "delisting a FedRAMP listing: missing to the uncleared",
     doc: `mutation($l: ID!) { r: delistListing(listingId: $l, reason: "paused") ${R} }`,
     vars: (f) => ({ l: gid("Listing", f.nw.fedListing) }), unknown: () => ({ l: gid("Listing", NIL) }),
-    expect: rule({ ok: ["memberFed", "adminFed", "staffFed"], forbidden: ["member", "admin", "staff", ...MANAGERS], notFound: ["public", ...OTHER] }),
+    expect: seenBy(FED_PRIVATE, ["memberFed", "adminFed", "staffFed"]),
   },
   {
     field: "Mutation.recordUsage", name: "program staff record usage",
@@ -523,7 +547,7 @@ beforeAll(async () => {
       commercial: (await listing(insights.id, "COMMERCIAL")).id, fedListing: (await listing(insights.id, "FEDRAMP")).id,
       scheduler_listing: (await listing(scheduler.id, "COMMERCIAL")).id,
       validation: (await validation(insights.id, "COMMERCIAL")).id, fedValidation: (await validation(insights.id, "FEDRAMP")).id, openFedValidation: openFed.id,
-      testCustomer: tc.id, lead: lead.id, inquiry: inquiry.id, nora: nora.id, removable, apiToken: apiToken.id,
+      testCustomer: tc.id, lead: lead.id, inquiry: inquiry.id, fedInquiry: "", nora: nora.id, removable, apiToken: apiToken.id,
     },
     cobalt: {
       partner: cobalt.id, app: cobalt.apps[0]!.id, listing: (await prisma.listing.findFirstOrThrow({ where: { partnerId: cobalt.id } })).id,
@@ -550,6 +574,11 @@ beforeAll(async () => {
   tokens.managerFed = { northwind: await t.token({ sub: ivy.id, role: "integration-manager", fedramp: true }) };
   tokens.staff = { northwind: await t.token({ sub: sam.id, role: "program-staff" }) };
   tokens.staffFed = { northwind: await t.token({ sub: pat.id, role: "program-staff" }) };
+  // An inquiry sent through the FedRAMP listing, by a cleared visitor.
+  const sent = await t.gql(`mutation($l: ID!) { sendInquiry(listingId: $l, senderName: "Gov Buyer", senderEmail: "buyer@agency.example", message: "Is it FedRAMP authorized?") { __typename } }`,
+    { l: gid("Listing", f.nw.fedListing) }, tokens.staffFed.northwind);
+  expect(sent.data.sendInquiry.__typename).toBe("MutationSendInquirySuccess");
+  f.nw.fedInquiry = (await prisma.inquiry.findFirstOrThrow({ where: { listingId: f.nw.fedListing } })).id;
 });
 
 afterAll(async () => {
@@ -616,10 +645,16 @@ describe("every field has an authorization rule", () => {
   });
 });
 
+/** The last event's position: a refused mutation appends none (R-ERR-1, R-EVT-1). */
+const lastEvent = async () =>
+  (await t.service.program.prisma.event.findFirst({ orderBy: { position: "desc" }, select: { position: true } }))?.position ?? 0n;
+
 async function runHttpCase(c: Case) {
   const problems: string[] = [];
+  const mutation = c.field.startsWith("Mutation.");
   for (const role of ROLES) {
     const token = tokenFor(role, c.partner ?? "northwind");
+    const before = mutation ? await lastEvent() : 0n;
     const r = await t.gql(c.doc, c.vars?.(f, role) ?? {}, token);
     const seen = observe(c, r);
     const want = c.expect[role];
@@ -632,6 +667,7 @@ async function runHttpCase(c: Case) {
       const strip = (x: GqlResult) => JSON.stringify({ status: x.status, data: x.data, errors: x.errors });
       if (strip(missing) !== strip(r)) problems.push(`${role}: refused answer differs from an unknown id's: ${strip(r)} vs ${strip(missing)}`);
     }
+    if (mutation && want !== "ok" && (await lastEvent()) !== before) problems.push(`${role}: refused (${want}), yet an event was appended`);
   }
   expect(problems, `${c.field} (${c.name})`).toEqual([]);
 }

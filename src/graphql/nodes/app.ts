@@ -1,6 +1,6 @@
 import { builder } from "../builder.js";
 import { uuidOrNil } from "../ids.js";
-import { appWhere, eventMarketplaceWhere, listingWhere, ownPartnerId } from "../../program/visibility.js";
+import { appWhere, eventMarketplaceWhere, listingWhere, ownPartnerId, visibleMarketplaces } from "../../program/visibility.js";
 import { AppKindEnum, AppStatusEnum, DataFlowEnum } from "../enums.js";
 import { PartnerNode } from "./partner.js";
 
@@ -24,7 +24,8 @@ export const AppNode = builder.prismaNode("App", {
     testCustomers: t.relation("testCustomers", { authScopes: ownOf, query: { orderBy: { createdAt: "asc" } } }),
     validations: t.relation("validations", {
       authScopes: ownOf,
-      query: { orderBy: [{ marketplace: "asc" }, { attempt: "desc" }] },
+      description: "Every attempt on every marketplace the viewer may see (a FedRAMP validation with clearance only).",
+      query: (_args, ctx) => ({ where: { marketplace: { in: visibleMarketplaces(ctx.viewer) } }, orderBy: [{ marketplace: "asc" }, { attempt: "desc" }] }),
     }),
     events: t.relatedConnection("events", {
       cursor: "position",

@@ -1,15 +1,13 @@
 import { builder } from "../builder.js";
 import { uuidOrNil } from "../ids.js";
-import { ownPartnerId } from "../../program/visibility.js";
+import { validationWhere } from "../../program/visibility.js";
 import { MarketplaceEnum, ValidationCheckKindEnum, ValidationPurposeEnum, ValidationStatusEnum } from "../enums.js";
 
 export const AppValidationNode = builder.prismaNode("AppValidation", {
   id: { field: "id" },
   nullable: true,
-  findUnique: (id, ctx) => {
-    const own = ownPartnerId(ctx.viewer);
-    return { id: uuidOrNil(id), AND: [own === undefined ? {} : { app: { partnerId: own } }] };
-  },
+  // The partner's and staff's; a FedRAMP validation only with clearance, like its listing (R-LIST-6).
+  findUnique: (id, ctx) => ({ id: uuidOrNil(id), AND: [validationWhere(ctx.viewer)] }),
   fields: (t) => ({
     marketplace: t.expose("marketplace", { type: MarketplaceEnum }),
     attempt: t.exposeInt("attempt"),
@@ -46,17 +44,11 @@ builder.queryFields((t) => ({
     description: "Staff: the validation queue (open ones first); a partner: its own apps' validations.",
     authScopes: { authenticated: true },
     args: { status: t.arg({ type: ValidationStatusEnum, required: false }) },
-    resolve: (query, _root, args, ctx) => {
-      const own = ownPartnerId(ctx.viewer);
-      return ctx.prisma.appValidation.findMany({
+    resolve: (query, _root, args, ctx) =>
+      ctx.prisma.appValidation.findMany({
         ...query,
-        where: {
-          ...(own === undefined ? {} : { app: { partnerId: own } }),
-          ...(ctx.viewer.fedrampCleared ? {} : { marketplace: "COMMERCIAL" as const }),
-          ...(args.status ? { status: args.status } : {}),
-        },
+        where: { AND: [validationWhere(ctx.viewer), args.status ? { status: args.status } : {}] },
         orderBy: [{ requestedAt: "desc" }, { id: "desc" }],
-      });
-    },
+      }),
   }),
 }));
