@@ -11,6 +11,7 @@ import { getDatamodel } from "../generated/pothos-types.js";
 import type { Context } from "./context.js";
 import { Conflict, Forbidden, InvalidInput, NotFound, RuleViolation } from "./errors.js";
 import { decodeGlobalId, requireNodeType } from "./ids.js";
+import { canSeePartnerPrivate, canSeePartnerWork } from "../program/visibility.js";
 
 export interface AuthScopes {
   /** Anyone, including unauthenticated visitors. */
@@ -23,8 +24,10 @@ export interface AuthScopes {
   partner: boolean;
   partnerAdmin: boolean;
   fedrampCleared: boolean;
-  /** Staff, or a member of this partner. */
+  /** Staff, or a member of this partner: the partner's work with the program (apps, validations, listings). */
   ownPartner: string;
+  /** Program staff, or a member of this partner: its private records (leads, inquiries, members, tiers...). */
+  partnerPrivate: string;
 }
 
 export const builder = new SchemaBuilder<{
@@ -54,7 +57,8 @@ export const builder = new SchemaBuilder<{
         partner: v.kind === "partner",
         partnerAdmin: v.kind === "partner" && v.role === "ADMIN",
         fedrampCleared: v.fedrampCleared,
-        ownPartner: (partnerId: string) => v.kind === "staff" || (v.kind === "partner" && v.partnerId === partnerId),
+        ownPartner: (partnerId: string) => canSeePartnerWork(v, partnerId),
+        partnerPrivate: (partnerId: string) => canSeePartnerPrivate(v, partnerId),
       };
     },
   },

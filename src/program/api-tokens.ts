@@ -2,7 +2,8 @@
 import type { Viewer } from "../auth/viewer.js";
 import { hashApiToken, newApiTokenSecret } from "../auth/api-tokens.js";
 import { actorOf } from "../events/log.js";
-import { found, requirePartnerAdmin } from "./guard.js";
+import { found, requirePartnerAdmin, requireVisible } from "./guard.js";
+import { canSeePartnerPrivate } from "./visibility.js";
 import { InputCheck } from "./input.js";
 import type { Program } from "./program.js";
 
@@ -33,6 +34,7 @@ export async function createApiToken(program: Program, viewer: Viewer, input: { 
 export async function revokeApiToken(program: Program, viewer: Viewer, input: { apiTokenId: string }) {
   return program.change(async (tx, record) => {
     const token = found(await tx.apiToken.findUnique({ where: { id: input.apiTokenId } }), "API token");
+    requireVisible(canSeePartnerPrivate(viewer, token.partnerId), "API token");
     requirePartnerAdmin(viewer, token.partnerId, "API token");
     if (token.revokedAt) return token;
     const revoked = await tx.apiToken.update({ where: { id: token.id }, data: { revokedAt: new Date() } });

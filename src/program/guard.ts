@@ -1,5 +1,5 @@
 // Who may act on what. An object the viewer may not see (visibility.ts: another partner's, a
-// FedRAMP one without clearance) is reported as not found,
+// FedRAMP one without clearance, a lead to an integration manager) is reported as not found,
 // exactly like an unknown id, so nothing leaks; one it may see but may not act on is forbidden.
 import type { Viewer } from "../auth/viewer.js";
 import type { Decision } from "../domain/decision.js";

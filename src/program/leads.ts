@@ -3,7 +3,8 @@ import type { Viewer } from "../auth/viewer.js";
 import { triageLead as triageRule, validateLead, type LeadStatus } from "../domain/leads.js";
 import { actorOf } from "../events/log.js";
 import { Conflict } from "../graphql/errors.js";
-import { decide, found, requirePartnerOf, requireStaff } from "./guard.js";
+import { decide, found, requirePartnerOf, requireStaff, requireVisible } from "./guard.js";
+import { canSeePartnerPrivate } from "./visibility.js";
 import type { Program } from "./program.js";
 
 export async function sendLead(
@@ -24,9 +25,11 @@ export async function sendLead(
 }
 
 export async function triageLead(program: Program, viewer: Viewer, input: { leadId: string; status: LeadStatus; note?: string | null }) {
-  const staff = requireStaff(viewer);
   return program.change(async (tx, record) => {
     const lead = found(await tx.lead.findUnique({ where: { id: input.leadId } }), "lead");
+    // Leads are the partner's and program staff's: to anyone else (integration managers too) one reads as missing.
+    requireVisible(canSeePartnerPrivate(viewer, lead.partnerId), "lead");
+    const staff = requireStaff(viewer);
     const next = decide(triageRule(lead.status, input.status, input.note));
     const { count } = await tx.lead.updateMany({
       where: { id: lead.id, version: lead.version },

@@ -5,7 +5,8 @@ import { canSignAgreement, entryTierKey, type AgreementKind } from "../domain/pa
 import { actorOf } from "../events/log.js";
 import { Conflict, RuleViolation } from "../graphql/errors.js";
 import { publishedAgreements, signatureFacts } from "./facts.js";
-import { decide, found, requirePartnerAdmin, requireStaff } from "./guard.js";
+import { decide, found, requirePartnerAdmin, requireStaff, requireVisible } from "./guard.js";
+import { canSeePartnerPrivate } from "./visibility.js";
 import { InputCheck, slugify } from "./input.js";
 import type { Program } from "./program.js";
 
@@ -70,6 +71,7 @@ export async function inviteMember(program: Program, viewer: Viewer, input: { pa
 export async function removeMember(program: Program, viewer: Viewer, input: { memberId: string }) {
   return program.change(async (tx, record) => {
     const member = found(await tx.partnerMember.findFirst({ where: { id: input.memberId, removedAt: null } }), "member");
+    requireVisible(canSeePartnerPrivate(viewer, member.partnerId), "member");
     requirePartnerAdmin(viewer, member.partnerId, "member");
     if (member.role === "ADMIN") {
       const admins = await tx.partnerMember.count({ where: { partnerId: member.partnerId, role: "ADMIN", removedAt: null } });

@@ -2,6 +2,15 @@
 // object reads exactly like a missing one (no existence oracle). The use cases ask the same
 // questions (the predicates below) before acting, so a refused action on an object the viewer
 // may not see answers NotFound, exactly like an unknown id.
+//
+// Integration managers (RULES.md, "Actors": staff who lead App Validation) see what App Validation
+// needs: every partner's apps, test customers (with the test customer's use, which a re-application
+// shows, R-USE-4), validations and listings, and the history of those. The rest of a partner's
+// private records is its business with program staff (leads are triaged by program staff, inquiries
+// and tiers are program matters, members, API tokens and agreements are the partner's own): leads,
+// inquiries, members, API tokens, agreement signatures, tier assessments, tier progress, Premier
+// invitations and an app's monthly usage (R-USE-2 is program staff's sweep) read to an integration
+// manager like another partner's, and their events are left out of its history.
 import type { Viewer } from "../auth/viewer.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import type { Marketplace } from "../domain/listings.js";
@@ -16,6 +25,8 @@ export function visibleMarketplaces(viewer: Viewer): Marketplace[] {
 export function canSeeMarketplace(viewer: Viewer, marketplace: Marketplace): boolean {
   return visibleMarketplaces(viewer).includes(marketplace);
 }
+
+const isIntegrationManager = (viewer: Viewer) => viewer.kind === "staff" && viewer.role === "INTEGRATION_MANAGER";
 
 /** Listings on the storefront: live or at risk, on a marketplace the viewer may see. */
 export function storefrontListingWhere(viewer: Viewer): Prisma.ListingWhereInput {
@@ -34,7 +45,7 @@ export function listingWhere(viewer: Viewer): Prisma.ListingWhereInput {
 /** listingWhere, for one listing already read. */
 export function canSeeListing(viewer: Viewer, l: { partnerId: string; marketplace: Marketplace; state: string }): boolean {
   if (!canSeeMarketplace(viewer, l.marketplace)) return false;
-  return canSeePartnerPrivate(viewer, l.partnerId) || (shownStates as readonly string[]).includes(l.state);
+  return canSeePartnerWork(viewer, l.partnerId) || (shownStates as readonly string[]).includes(l.state);
 }
 
 /** Validations: the partner's and staff's, and a FedRAMP one only with clearance (like its listing). */
@@ -44,17 +55,12 @@ export function validationWhere(viewer: Viewer): Prisma.AppValidationWhereInput 
 }
 
 export function canSeeValidation(viewer: Viewer, v: { marketplace: Marketplace; app: { partnerId: string } }): boolean {
-  return canSeeMarketplace(viewer, v.marketplace) && canSeePartnerPrivate(viewer, v.app.partnerId);
+  return canSeeMarketplace(viewer, v.marketplace) && canSeePartnerWork(viewer, v.app.partnerId);
 }
 
 /** Inquiries: partner-private, and one sent through a FedRAMP listing only with clearance. */
 export function canSeeInquiry(viewer: Viewer, i: { partnerId: string; listing: { marketplace: Marketplace } }): boolean {
   return canSeeMarketplace(viewer, i.listing.marketplace) && canSeePartnerPrivate(viewer, i.partnerId);
-}
-
-/** History rows: events about a FedRAMP listing are for cleared viewers only (R-LIST-6), as on the subscriptions. */
-export function eventMarketplaceWhere(viewer: Viewer): Prisma.EventWhereInput {
-  return viewer.fedrampCleared ? {} : { OR: [{ marketplace: null }, { marketplace: "COMMERCIAL" }] };
 }
 
 export function partnerWhere(viewer: Viewer): Prisma.PartnerWhereInput {
@@ -71,13 +77,43 @@ export function appWhere(viewer: Viewer): Prisma.AppWhereInput {
   return onStorefront;
 }
 
-/** Partner-private records (validations, usage, leads, inquiries, members...): staff or the partner itself. */
+/** The partner's work with the program (apps, test customers, validations, listings in progress): any staff, or the partner itself. */
 export function ownPartnerId(viewer: Viewer): Prisma.StringFilter | string | undefined {
   if (viewer.kind === "staff") return undefined;
   if (viewer.kind === "partner") return viewer.partnerId;
   return { in: [] };
 }
 
-export function canSeePartnerPrivate(viewer: Viewer, partnerId: string): boolean {
+export function canSeePartnerWork(viewer: Viewer, partnerId: string): boolean {
   return viewer.kind === "staff" || (viewer.kind === "partner" && viewer.partnerId === partnerId);
+}
+
+/** Partner-private records (leads, inquiries, members, API tokens, agreements, tiers, usage): program staff, or the partner itself. */
+export function privatePartnerId(viewer: Viewer): Prisma.StringFilter | string | undefined {
+  if (isIntegrationManager(viewer)) return { in: [] };
+  return ownPartnerId(viewer);
+}
+
+export function canSeePartnerPrivate(viewer: Viewer, partnerId: string): boolean {
+  return !isIntegrationManager(viewer) && canSeePartnerWork(viewer, partnerId);
+}
+
+/** What an integration manager's history holds: events about apps (and their test customers), validations and listings. */
+const validationWorkSubjects = ["App", "AppValidation", "Listing"];
+
+/**
+ * History rows the viewer may read (besides whose they are): events about a FedRAMP listing or
+ * validation only with clearance (R-LIST-6), as on the subscriptions; an integration manager's only
+ * about App Validation's work.
+ */
+export function eventWhere(viewer: Viewer): Prisma.EventWhereInput {
+  const marketplace: Prisma.EventWhereInput = viewer.fedrampCleared ? {} : { OR: [{ marketplace: null }, { marketplace: "COMMERCIAL" }] };
+  if (!isIntegrationManager(viewer)) return marketplace;
+  return { AND: [marketplace, { subjectType: { in: validationWorkSubjects } }] };
+}
+
+/** eventWhere, for one event already read (the subscriptions' in-memory feed). */
+export function canSeeEvent(viewer: Viewer, e: { marketplace: Marketplace | null; subjectType: string }): boolean {
+  if (e.marketplace === "FEDRAMP" && !viewer.fedrampCleared) return false;
+  return !isIntegrationManager(viewer) || validationWorkSubjects.includes(e.subjectType);
 }

@@ -12,9 +12,9 @@
 //   forbidden a typed Forbidden result (mutations) or a FORBIDDEN error (subscriptions)
 //   notFound  a typed NotFound result, the same as for an unknown id
 //
-// An object a role may not see (another partner's, a FedRAMP one without clearance) is notFound to
-// its mutations, exactly like an unknown id; one it may see but may not act on is forbidden. A
-// refused mutation appends no event.
+// An object a role may not see (another partner's, a FedRAMP one without clearance, a lead to an
+// integration manager) is notFound to its mutations, exactly like an unknown id; one it may see but
+// may not act on is forbidden. A refused mutation appends no event.
 import type { Client } from "graphql-ws";
 import type { GraphQLObjectType } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -22,7 +22,7 @@ import { schema } from "../../src/graphql/schema.js";
 import { startTestService, type GqlResult, type TestService } from "../support/harness.js";
 import { globalId as gid, loadDemoWorld, type DemoWorld } from "../support/world.js";
 import { content } from "../support/mutate.js";
-import { collect, wsClient } from "../support/subscriber.js";
+import { collect, sleep, wsClient } from "../support/subscriber.js";
 
 const ROLES = ["public", "other", "otherAdmin", "member", "memberFed", "admin", "adminFed", "manager", "managerFed", "staff", "staffFed"] as const;
 type Role = (typeof ROLES)[number];
@@ -102,6 +102,13 @@ const nodeCase = (name: string, type: string, id: (f: Fixtures) => string, partn
   expect,
 });
 
+const PARTNER_PRIVATE = rule({ ok: [...OWN, ...PROGRAM_STAFF], auth: ["public", ...OTHER, ...MANAGERS] });
+const PARTNER_WORK = rule({ ok: [...OWN, ...ANY_STAFF], auth: ["public", ...OTHER] });
+const partnerField = (name: string, selection: string, seen: (partner: any) => boolean, expect: Record<Role, Outcome>): Case => ({
+  field: "Query.partner", name: `a partner's ${name}`, doc: `query($id: ID) { partner(id: $id) { id ${selection} } }`,
+  vars: (f) => ({ id: gid("Partner", f.nw.partner) }), seen: (d) => !!d.partner && seen(d.partner), expect,
+});
+
 const queries: Case[] = [
   { field: "Query.viewer", name: "who am I", doc: `{ viewer { role fedrampCleared } }`, seen: (d) => !!d.viewer.role, expect: rule({ ok: ALL }) },
   { field: "Query.categories", name: "category list", doc: `{ categories { slug } }`, seen: (d) => d.categories.length > 0, expect: rule({ ok: ALL }) },
@@ -130,14 +137,20 @@ const queries: Case[] = [
     seen: (d, f) => ids(d.validations).includes(gid("AppValidation", f.nw.fedValidation)),
     expect: rule({ ok: ["memberFed", "adminFed", "managerFed", "staffFed"], auth: ["public"], rest: "hidden" }),
   },
+  // Leads are triaged by program staff; integration managers lead App Validation only (visibility.ts).
   {
-    field: "Query.leads", name: "leads", doc: `{ leads(first: 50) { edges { node { id } } } }`,
+    field: "Query.leads", name: "leads: the partner and program staff", doc: `{ leads(first: 50) { edges { node { id } } } }`,
     seen: (d, f) => ids(d.leads).includes(f.nw.lead),
-    expect: rule({ ok: [...OWN, ...ANY_STAFF], hidden: OTHER, auth: ["public"] }),
+    expect: rule({ ok: [...OWN, ...PROGRAM_STAFF], hidden: [...OTHER, ...MANAGERS], auth: ["public"] }),
   },
   {
-    field: "Query.events", name: "the partner's history", doc: `{ events(first: 50, type: "lead.sent") { edges { node { subjectId } } } }`,
+    field: "Query.events", name: "the partner's lead history: the partner and program staff", doc: `{ events(first: 50, type: "lead.sent") { edges { node { subjectId } } } }`,
     seen: (d, f) => edges(d.events).some((e) => e.subjectId === f.nw.lead),
+    expect: rule({ ok: [...OWN, ...PROGRAM_STAFF], hidden: [...OTHER, ...MANAGERS], auth: ["public"] }),
+  },
+  {
+    field: "Query.events", name: "the partner's app history: any staff too", partner: "cobalt", doc: `{ events(first: 50, type: "app.created") { edges { node { subjectId } } } }`,
+    seen: (d, f) => edges(d.events).some((e) => e.subjectId === f.cobalt.app),
     expect: rule({ ok: [...OWN, ...ANY_STAFF], hidden: OTHER, auth: ["public"] }),
   },
   {
@@ -172,8 +185,8 @@ const queries: Case[] = [
   // A FedRAMP validation is part of the FedRAMP marketplace, like its listing and its events: the
   // partner's and staff's with clearance only (App.validations and Query.validations alike).
   nodeCase("a FedRAMP validation", "AppValidation", (f) => f.nw.fedValidation, "northwind", rule({ ok: ["memberFed", "adminFed", "managerFed", "staffFed"], rest: "hidden" })),
-  nodeCase("a member of a partner on the storefront", "PartnerMember", (f) => f.nw.nora, "northwind", rule({ ok: [...OWN, ...ANY_STAFF], hidden: ["public", ...OTHER] })),
-  nodeCase("a member of a partner not on the storefront", "PartnerMember", (f) => f.cobalt.member, "cobalt", rule({ ok: [...OWN, ...ANY_STAFF], hidden: ["public", ...OTHER] })),
+  nodeCase("a member of a partner on the storefront", "PartnerMember", (f) => f.nw.nora, "northwind", rule({ ok: [...OWN, ...PROGRAM_STAFF], hidden: ["public", ...OTHER, ...MANAGERS] })),
+  nodeCase("a member of a partner not on the storefront", "PartnerMember", (f) => f.cobalt.member, "cobalt", rule({ ok: [...OWN, ...PROGRAM_STAFF], hidden: ["public", ...OTHER, ...MANAGERS] })),
   nodeCase("a staff user", "StaffUser", (f) => f.staff.ivy, "northwind", rule({ ok: [...OTHER, ...OWN, ...ANY_STAFF], hidden: ["public"] })),
   {
     field: "Query.nodes", name: "several nodes", partner: "cobalt", doc: `query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }`,
@@ -201,6 +214,31 @@ const queries: Case[] = [
     field: "Query.partner", name: "a partner by slug", partner: "cobalt", doc: `query($slug: String) { partner(slug: $slug) { id name } }`,
     vars: () => ({ slug: "cobalt-estimating" }), unknown: () => ({ slug: "no-such-partner" }),
     seen: (d) => d.partner !== null, expect: rule({ ok: [...OWN, ...ANY_STAFF], hidden: ["public", ...OTHER] }),
+  },
+  // What a partner (on the storefront, so everyone reads it) holds: its work with the program for
+  // any staff, its private records for program staff only (visibility.ts); the fields refuse the rest.
+  partnerField("leads", `leads(first: 50) { edges { node { id } } }`, (p) => p.leads.edges.length > 0, PARTNER_PRIVATE),
+  partnerField("inquiries", `inquiries(first: 50) { edges { node { id } } }`, (p) => p.inquiries.edges.length > 0, PARTNER_PRIVATE),
+  partnerField("members", `members(first: 50) { edges { node { id } } }`, (p) => p.members.edges.length > 0, PARTNER_PRIVATE),
+  partnerField("API tokens", `apiTokens { id }`, (p) => p.apiTokens.length > 0, PARTNER_PRIVATE),
+  partnerField("agreement signatures", `signatures { signedAt } agreementStanding { inProgram }`, (p) => p.signatures.length > 0, PARTNER_PRIVATE),
+  partnerField("tier assessments and invitations", `assessments { id } premierInvitations { id }`, (p) => Array.isArray(p.assessments), PARTNER_PRIVATE),
+  partnerField("tier progress", `tierProgress { __typename } currentTier { __typename }`, (p) => !!p.tierProgress.__typename, PARTNER_PRIVATE),
+  partnerField("apps", `apps(first: 50) { edges { node { id } } }`, (p) => p.apps.edges.length > 0, PARTNER_WORK),
+  {
+    field: "Query.node", name: "an app's monthly usage and delisting risk: the partner and program staff",
+    doc: `query($id: ID!) { node(id: $id) { ... on App { usage { month } delistingRisk { status } } } }`,
+    vars: (f) => ({ id: gid("App", f.nw.insights) }), seen: (d) => d.node?.usage?.length > 0, expect: PARTNER_PRIVATE,
+  },
+  {
+    field: "Query.node", name: "a listing's delisting risk: the partner and program staff",
+    doc: `query($id: ID!) { node(id: $id) { ... on Listing { delistingRisk { status } } } }`,
+    vars: (f) => ({ id: gid("Listing", f.nw.commercial) }), seen: (d) => !!d.node?.delistingRisk, expect: PARTNER_PRIVATE,
+  },
+  {
+    field: "Query.node", name: "an app's test customers and validations: any staff",
+    doc: `query($id: ID!) { node(id: $id) { ... on App { testCustomers { usageCount } validations { id } } } }`,
+    vars: (f) => ({ id: gid("App", f.nw.insights) }), seen: (d) => d.node?.testCustomers?.length > 0 && d.node.validations.length > 0, expect: PARTNER_WORK,
   },
   {
     field: "Query.partners", name: "partner directory", partner: "cobalt", doc: `{ partners(first: 50) { edges { node { id } } } }`,
@@ -395,14 +433,15 @@ const mutations: Case[] = [
     vars: (f) => ({ l: gid("Listing", f.nw.fedListing) }), unknown: () => ({ l: gid("Listing", NIL) }), expect: rule({ ok: CLEARED, notFound: UNCLEARED }),
   },
   {
+    // Inquiries are partner-private: program staff see them (Forbidden), integration managers do not (NotFound).
     field: "Mutation.answerInquiry", name: "the partner answers its inquiry",
     doc: `mutation($i: ID!) { r: answerInquiry(inquiryId: $i, response: "Yes, both ways.") ${R} }`,
-    vars: (f) => ({ i: f.nw.inquiry }), unknown: () => ({ i: NIL }), expect: seenBy([...OWN, ...ANY_STAFF], OWN),
+    vars: (f) => ({ i: f.nw.inquiry }), unknown: () => ({ i: NIL }), expect: seenBy([...OWN, ...PROGRAM_STAFF], OWN),
   },
   {
     field: "Mutation.answerInquiry", name: "an inquiry through a FedRAMP listing is missing to the uncleared",
     doc: `mutation($i: ID!) { r: answerInquiry(inquiryId: $i, response: "Yes, authorized.") ${R} }`,
-    vars: (f) => ({ i: f.nw.fedInquiry }), unknown: () => ({ i: NIL }), expect: seenBy(FED_PRIVATE, ["memberFed", "adminFed"]),
+    vars: (f) => ({ i: f.nw.fedInquiry }), unknown: () => ({ i: NIL }), expect: seenBy(["memberFed", "adminFed", "staffFed"], ["memberFed", "adminFed"]),
   },
   {
     field: "Mutation.sendLead", name: "the partner sends a lead",
@@ -410,8 +449,9 @@ const mutations: Case[] = [
     vars: (f) => ({ p: gid("Partner", f.nw.partner) }), unknown: () => ({ p: gid("Partner", NIL) }), expect: partnerOnly(),
   },
   {
-    field: "Mutation.triageLead", name: "program staff triage leads",
-    doc: `mutation($l: ID!) { r: triageLead(leadId: $l, status: WON, note: "signed") ${R} }`, vars: (f) => ({ l: f.nw.lead }), expect: staffOnly,
+    field: "Mutation.triageLead", name: "program staff triage leads (missing to integration managers)",
+    doc: `mutation($l: ID!) { r: triageLead(leadId: $l, status: WON, note: "signed") ${R} }`, vars: (f) => ({ l: f.nw.lead }), unknown: () => ({ l: NIL }),
+    expect: seenBy([...OWN, ...PROGRAM_STAFF], PROGRAM_STAFF),
   },
   {
     field: "Mutation.inviteMember", name: "an admin invites members",
@@ -422,7 +462,8 @@ const mutations: Case[] = [
   {
     field: "Mutation.removeMember", name: "an admin removes members",
     doc: `mutation($m: ID!) { r: removeMember(memberId: $m) ${R} }`,
-    vars: (f, role) => ({ m: gid("PartnerMember", f.nw.removable[role]) }), unknown: () => ({ m: gid("PartnerMember", NIL) }), expect: partnerOnly(ADMINS),
+    vars: (f, role) => ({ m: gid("PartnerMember", f.nw.removable[role]) }), unknown: () => ({ m: gid("PartnerMember", NIL) }),
+    expect: seenBy([...OWN, ...PROGRAM_STAFF], ADMINS),
   },
   {
     field: "Mutation.signAgreement", name: "an admin signs",
@@ -438,7 +479,7 @@ const mutations: Case[] = [
   {
     field: "Mutation.revokeApiToken", name: "an admin revokes the partner's API tokens",
     doc: `mutation($id: ID!) { r: revokeApiToken(apiTokenId: $id) ${R} }`,
-    vars: (f) => ({ id: f.nw.apiToken }), unknown: () => ({ id: NIL }), expect: partnerOnly(ADMINS),
+    vars: (f) => ({ id: f.nw.apiToken }), unknown: () => ({ id: NIL }), expect: seenBy([...OWN, ...PROGRAM_STAFF], ADMINS),
   },
   {
     field: "Mutation.publishAgreement", name: "program staff publish agreements",
@@ -727,5 +768,42 @@ describe("what objects hold about the FedRAMP marketplace follows the root field
     for (const role of ["member", "admin", "staff"] as const) expect(await marketplaces(role), role).toEqual(expect.not.arrayContaining(["FEDRAMP"]));
     for (const role of ["memberFed", "adminFed", "staffFed"] as const) expect(await marketplaces(role), role).toContain("FEDRAMP");
     expect(await marketplaces("admin")).toContain("COMMERCIAL");
+  });
+});
+
+describe("an integration manager's history of a partner is App Validation's work only (visibility.ts)", () => {
+  const work = ["App", "AppValidation", "Listing"];
+  const notFedramp = { OR: [{ marketplace: null }, { marketplace: "COMMERCIAL" as const }] };
+
+  it("Partner.events: no lead, inquiry, member, token, agreement or tier events for integration managers", async () => {
+    const q = `query($p: ID!) { partner(id: $p) { events(first: 100) { edges { node { type subjectType } } } } }`;
+    for (const role of MANAGERS) {
+      const r = await t.gql(q, { p: gid("Partner", f.nw.partner) }, tokenFor(role, "northwind"));
+      expect(r.errors, role).toBeUndefined();
+      const events = edges(r.data.partner.events);
+      expect(events.length, role).toBeGreaterThan(0);
+      expect(events.filter((e) => !work.includes(e.subjectType)), role).toEqual([]);
+    }
+  });
+
+  it("partnerEvents replays App Validation's events to an integration manager, and everything to program staff", async () => {
+    const prisma = t.service.program.prisma;
+    const doc = `subscription($p: ID!) { partnerEvents(partnerId: $p, after: "0") { type subjectType } }`;
+    const replay = async (role: Role, count: number) => {
+      const client = wsClient(t.port!, tokenFor(role, "northwind"));
+      clients.push(client);
+      const sub = collect(client, doc, { p: gid("Partner", f.nw.partner) }, (d) => d.partnerEvents as { type: string; subjectType: string });
+      await sub.waitFor(count, 10_000);
+      await sleep(300);
+      await sub.dispose();
+      return sub.received;
+    };
+    const managers = await prisma.event.count({ where: { partnerId: f.nw.partner, subjectType: { in: work }, ...notFedramp } });
+    const manager = await replay("manager", managers);
+    expect(manager).toHaveLength(managers);
+    expect(manager.filter((e) => !work.includes(e.subjectType))).toEqual([]);
+    const everything = await prisma.event.count({ where: { partnerId: f.nw.partner, ...notFedramp } });
+    const staff = await replay("staff", everything);
+    expect(staff.map((e) => e.type)).toEqual(expect.arrayContaining(["lead.sent", "inquiry.received", "member.invited"]));
   });
 });

@@ -17,7 +17,7 @@ export const ApiTokenNode = builder.prismaObject("ApiToken", {
 
 builder.prismaObjectField(PartnerNode, "apiTokens", (t) =>
   t.relation("apiTokens", {
-    authScopes: (p) => ({ ownPartner: p.id }),
+    authScopes: (p) => ({ partnerPrivate: p.id }),
     description: "The partner's API tokens (never their secrets), newest first.",
     query: { orderBy: { createdAt: "desc" } },
   }),

@@ -1,6 +1,6 @@
 import { builder } from "../builder.js";
 import { uuidOrNil } from "../ids.js";
-import { appWhere, eventMarketplaceWhere, listingWhere, ownPartnerId, visibleMarketplaces } from "../../program/visibility.js";
+import { appWhere, eventWhere, listingWhere, ownPartnerId, visibleMarketplaces } from "../../program/visibility.js";
 import { AppKindEnum, AppStatusEnum, DataFlowEnum } from "../enums.js";
 import { PartnerNode } from "./partner.js";
 
@@ -31,10 +31,11 @@ export const AppNode = builder.prismaNode("App", {
       cursor: "position",
       authScopes: ownOf,
       description: "This app's history (validations, test customers, listings), newest first (FedRAMP listing events with clearance only).",
-      query: (_args, ctx) => ({ where: eventMarketplaceWhere(ctx.viewer), orderBy: { position: "desc" } }),
+      query: (_args, ctx) => ({ where: eventWhere(ctx.viewer), orderBy: { position: "desc" } }),
     }),
     usage: t.relation("usage", {
-      authScopes: ownOf,
+      authScopes: (app) => ({ partnerPrivate: app.partnerId }),
+      description: "Monthly usage (R-USE-1), newest first: the partner and program staff.",
       args: { months: t.arg.int({ required: false, defaultValue: 24 }) },
       query: ({ months }) => ({ orderBy: { month: "desc" }, take: Math.min(Math.max(months ?? 24, 1), 120) }),
     }),

@@ -2,7 +2,7 @@ import { GraphQLError } from "graphql";
 import { builder } from "../builder.js";
 import { ActorKindEnum, MarketplaceEnum } from "../enums.js";
 import { answeredWithoutQuery, uuidOrNil } from "../ids.js";
-import { canSeePartnerPrivate, eventMarketplaceWhere, listingWhere, visibleMarketplaces } from "../../program/visibility.js";
+import { canSeeEvent, canSeePartnerWork, eventWhere, listingWhere, visibleMarketplaces } from "../../program/visibility.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 import type { ProgramEventRow } from "../../events/feed.js";
 import type { Viewer } from "../../auth/viewer.js";
@@ -66,11 +66,9 @@ function parseAfter(after: string | null | undefined): bigint | null {
   return BigInt(after);
 }
 
-/** Events about FedRAMP listings are only for cleared viewers (R-LIST-6). */
-function marketplaceFilter(viewer: Viewer): { where: Prisma.EventWhereInput; matches: (e: ProgramEventRow) => boolean } {
-  const allowed = visibleMarketplaces(viewer);
-  if (allowed.includes("FEDRAMP")) return { where: {}, matches: () => true };
-  return { where: { OR: [{ marketplace: null }, { marketplace: "COMMERCIAL" }] }, matches: (e) => e.marketplace !== "FEDRAMP" };
+/** The events the viewer may read (visibility.ts): FedRAMP ones with clearance (R-LIST-6); an integration manager's, App Validation's. */
+function eventFilter(viewer: Viewer): { where: Prisma.EventWhereInput; matches: (e: ProgramEventRow) => boolean } {
+  return { where: eventWhere(viewer), matches: (e) => canSeeEvent(viewer, e) };
 }
 
 builder.subscriptionType({});
@@ -104,14 +102,14 @@ builder.subscriptionFields((t) => ({
     },
     subscribe: (_root, args, ctx) => {
       const partnerId = uuidOrNil(args.partnerId.id);
-      if (args.partnerId.typename !== "Partner" || !canSeePartnerPrivate(ctx.viewer, partnerId)) {
+      if (args.partnerId.typename !== "Partner" || !canSeePartnerWork(ctx.viewer, partnerId)) {
         throw new GraphQLError("not allowed to follow this partner's events", { extensions: { code: "FORBIDDEN" } });
       }
-      const fed = marketplaceFilter(ctx.viewer);
+      const seen = eventFilter(ctx.viewer);
       return ctx.feed.subscribe({
         after: parseAfter(args.after),
-        where: { AND: [{ partnerId }, fed.where] },
-        matches: (e) => e.partnerId === partnerId && fed.matches(e),
+        where: { AND: [{ partnerId }, seen.where] },
+        matches: (e) => e.partnerId === partnerId && seen.matches(e),
       });
     },
     resolve: (e) => e as ProgramEventRow,
@@ -123,8 +121,8 @@ builder.subscriptionFields((t) => ({
     args: { after: t.arg.string({ required: false, description: "Resume after this event position." }) },
     subscribe: (_root, args, ctx) => {
       if (ctx.viewer.kind !== "staff") throw new GraphQLError("staff only", { extensions: { code: "FORBIDDEN" } });
-      const fed = marketplaceFilter(ctx.viewer);
-      return ctx.feed.subscribe({ after: parseAfter(args.after), where: fed.where, matches: fed.matches });
+      const seen = eventFilter(ctx.viewer);
+      return ctx.feed.subscribe({ after: parseAfter(args.after), where: seen.where, matches: seen.matches });
     },
     resolve: (e) => e as ProgramEventRow,
   }),
@@ -134,17 +132,19 @@ builder.queryFields((t) => ({
   events: t.prismaConnection({
     type: "Event",
     cursor: "position",
-    description: "Program history, newest first: staff read everything, a partner its own events only.",
+    description: "Program history, newest first: program staff read everything, integration managers App Validation's, a partner its own events only.",
     authScopes: { authenticated: true },
     args: { type: t.arg.string({ required: false, description: "Only events of this type, e.g. listing.live." }) },
     resolve: (query, _root, args, ctx) =>
       ctx.prisma.event.findMany({
         ...query,
         where: {
-          ...(ctx.viewer.kind === "partner" ? { partnerId: ctx.viewer.partnerId } : {}),
-          // A partner without clearance reads its own history without the FedRAMP listing's events, as staff do.
-          ...eventMarketplaceWhere(ctx.viewer),
-          ...(args.type ? { type: args.type } : {}),
+          AND: [
+            ctx.viewer.kind === "partner" ? { partnerId: ctx.viewer.partnerId } : {},
+            // A partner without clearance reads its own history without the FedRAMP listing's events, as staff do.
+            eventWhere(ctx.viewer),
+            args.type ? { type: args.type } : {},
+          ],
         },
         orderBy: { position: "desc" },
       }),

@@ -1,5 +1,6 @@
 import { builder } from "../builder.js";
 import { LeadStatusEnum } from "../enums.js";
+import { privatePartnerId } from "../../program/visibility.js";
 
 export const LeadNode = builder.prismaObject("Lead", {
   description: "A deal a partner brought to the program (R-LEAD-1).",
@@ -21,16 +22,13 @@ builder.queryFields((t) => ({
   leads: t.prismaConnection({
     type: "Lead",
     cursor: "id",
-    description: "Staff: every lead, for triage (newest first); a partner: its own.",
+    description: "Program staff: every lead, for triage (newest first); a partner: its own; integration managers: none.",
     authScopes: { authenticated: true },
     args: { status: t.arg({ type: LeadStatusEnum, required: false }) },
     resolve: (query, _root, args, ctx) =>
       ctx.prisma.lead.findMany({
         ...query,
-        where: {
-          ...(ctx.viewer.kind === "partner" ? { partnerId: ctx.viewer.partnerId } : {}),
-          ...(args.status ? { status: args.status } : {}),
-        },
+        where: { AND: [{ partnerId: privatePartnerId(ctx.viewer) }, args.status ? { status: args.status } : {}] },
         orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       }),
   }),

@@ -1,6 +1,6 @@
 import { builder } from "../builder.js";
 import { uuidOrNil } from "../ids.js";
-import { canSeePartnerPrivate, listingWhere } from "../../program/visibility.js";
+import { canSeePartnerWork, eventWhere, listingWhere } from "../../program/visibility.js";
 import { ContactKindEnum, DelistReasonEnum, ListingStateEnum, MarketplaceEnum, RevisionStatusEnum } from "../enums.js";
 
 export const ListingNode = builder.prismaNode("Listing", {
@@ -27,13 +27,13 @@ export const ListingNode = builder.prismaNode("Listing", {
       description: "The draft or in-review revision, visible to the partner and staff (R-LIST-5).",
       select: { revisions: { where: { openSlot: "open" }, take: 1 } },
       resolve: (listing, _args, ctx) =>
-        canSeePartnerPrivate(ctx.viewer, listing.partnerId) ? (listing.revisions[0] ?? null) : null,
+        canSeePartnerWork(ctx.viewer, listing.partnerId) ? (listing.revisions[0] ?? null) : null,
     }),
     events: t.relatedConnection("events", {
       cursor: "position",
       authScopes: (listing) => ({ ownPartner: listing.partnerId }),
       description: "This listing's history, newest first (R-USE-3).",
-      query: { orderBy: { position: "desc" } },
+      query: (_args, ctx) => ({ where: eventWhere(ctx.viewer), orderBy: { position: "desc" } }),
     }),
     revisions: t.relation("revisions", {
       authScopes: (listing) => ({ ownPartner: listing.partnerId }),

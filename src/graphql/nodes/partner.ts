@@ -1,6 +1,6 @@
 import { builder } from "../builder.js";
 import { answeredWithoutQuery, uuidOrNil } from "../ids.js";
-import { eventMarketplaceWhere, ownPartnerId, partnerWhere, visibleMarketplaces } from "../../program/visibility.js";
+import { eventWhere, partnerWhere, privatePartnerId, visibleMarketplaces } from "../../program/visibility.js";
 import { AgreementKindEnum, PartnerRoleEnum } from "../enums.js";
 import { standingOf } from "../../program/facts.js";
 import type { AgreementStanding } from "../../domain/partners.js";
@@ -25,7 +25,8 @@ const AgreementStandingType = builder.objectRef<AgreementStanding>("AgreementSta
 });
 
 const own = (parent: { id: string }) => ({ ownPartner: parent.id });
-const ownOf = (parent: { partnerId: string }) => ({ ownPartner: parent.partnerId });
+/** Private to the partner and program staff, not integration managers (visibility.ts). */
+const privateTo = (parent: { id: string }) => ({ partnerPrivate: parent.id });
 
 export const PartnerNode = builder.prismaNode("Partner", {
   id: { field: "id" },
@@ -39,31 +40,31 @@ export const PartnerNode = builder.prismaNode("Partner", {
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     members: t.relatedConnection("members", {
       cursor: "id",
-      authScopes: own,
+      authScopes: privateTo,
       query: { where: { removedAt: null }, orderBy: { joinedAt: "asc" } },
     }),
     apps: t.relatedConnection("apps", { cursor: "id", authScopes: own, query: { orderBy: { createdAt: "asc" } } }),
-    signatures: t.relation("signatures", { authScopes: own, query: { orderBy: { signedAt: "asc" } } }),
-    leads: t.relatedConnection("leads", { cursor: "id", authScopes: own, query: { orderBy: { createdAt: "desc" } } }),
+    signatures: t.relation("signatures", { authScopes: privateTo, query: { orderBy: { signedAt: "asc" } } }),
+    leads: t.relatedConnection("leads", { cursor: "id", authScopes: privateTo, query: { orderBy: { createdAt: "desc" } } }),
     inquiries: t.relatedConnection("inquiries", {
       cursor: "id",
-      authScopes: own,
+      authScopes: privateTo,
       description: "Contact-form inquiries, newest first; those sent through a FedRAMP listing only with clearance (R-LIST-6).",
       query: (_args, ctx) => ({ where: { listing: { marketplace: { in: visibleMarketplaces(ctx.viewer) } } }, orderBy: { createdAt: "desc" } }),
     }),
-    assessments: t.relation("assessments", { authScopes: own, query: { orderBy: [{ year: "desc" }, { assessedAt: "desc" }] } }),
-    premierInvitations: t.relation("invitations", { authScopes: own, query: { orderBy: { invitedAt: "desc" } } }),
+    assessments: t.relation("assessments", { authScopes: privateTo, query: { orderBy: [{ year: "desc" }, { assessedAt: "desc" }] } }),
+    premierInvitations: t.relation("invitations", { authScopes: privateTo, query: { orderBy: { invitedAt: "desc" } } }),
     agreementStanding: t.field({
       type: AgreementStandingType,
-      authScopes: own,
+      authScopes: privateTo,
       description: "Whether the partner is in the program (R-PART-2) or must re-sign a newer version (R-PART-5).",
       resolve: (p, _args, ctx) => standingOf(ctx.prisma, p.id),
     }),
     events: t.relatedConnection("events", {
       cursor: "position",
       authScopes: own,
-      description: "Everything that happened to this partner, newest first (FedRAMP listing events with clearance only).",
-      query: (_args, ctx) => ({ where: eventMarketplaceWhere(ctx.viewer), orderBy: { position: "desc" } }),
+      description: "Everything that happened to this partner, newest first (FedRAMP listing events with clearance only; to an integration manager, App Validation's only).",
+      query: (_args, ctx) => ({ where: eventWhere(ctx.viewer), orderBy: { position: "desc" } }),
     }),
   }),
 });
@@ -71,9 +72,9 @@ export const PartnerNode = builder.prismaNode("Partner", {
 export const PartnerMemberNode = builder.prismaNode("PartnerMember", {
   id: { field: "id" },
   nullable: true,
-  // Members are partner-private: anyone else reads a member's id like an unknown one.
-  findUnique: (id, ctx) => ({ id: uuidOrNil(id), partnerId: ownPartnerId(ctx.viewer) }),
-  authScopes: (member) => ownOf(member),
+  // Members are partner-private: anyone else (integration managers too) reads a member's id like an unknown one.
+  findUnique: (id, ctx) => ({ id: uuidOrNil(id), partnerId: privatePartnerId(ctx.viewer) }),
+  authScopes: (member) => ({ partnerPrivate: member.partnerId }),
   fields: (t) => ({
     name: t.exposeString("name"),
     email: t.exposeString("email"),

@@ -197,7 +197,8 @@ const TierWhatIfInput = builder.inputType("TierWhatIfInput", {
   }),
 });
 
-const own = (p: { id: string }) => ({ ownPartner: p.id });
+/** Tiers are the partner's business with program staff, not integration managers' (visibility.ts). */
+const own = (p: { id: string }) => ({ partnerPrivate: p.id });
 
 builder.prismaObjectFields(PartnerNode, (t) => ({
   currentTier: t.field({

@@ -45,7 +45,7 @@ const DelistingRiskType = builder.objectRef<Risk>("DelistingRisk").implement({
 builder.prismaObjectField(ListingNode, "delistingRisk", (t) =>
   t.field({
     type: DelistingRiskType,
-    authScopes: (l) => ({ ownPartner: l.partnerId }),
+    authScopes: (l) => ({ partnerPrivate: l.partnerId }),
     description: "R-USE-2: how this listing stands against the low-usage minimum (the partner and staff).",
     args: { asOf: t.arg({ type: "Date", required: false, description: "Default: the program's today." }) },
     select: { appId: true, state: true, atRiskDeadline: true, firstLiveAt: true, marketplace: true },
@@ -57,7 +57,7 @@ builder.prismaObjectField(AppNode, "delistingRisk", (t) =>
   t.field({
     type: DelistingRiskType,
     nullable: true,
-    authScopes: (a) => ({ ownPartner: a.partnerId }),
+    authScopes: (a) => ({ partnerPrivate: a.partnerId }),
     description: "R-USE-2 for the app's listing closest to delisting (at risk with the earliest deadline, else live); null when none is on a marketplace.",
     args: { asOf: t.arg({ type: "Date", required: false }) },
     select: {
