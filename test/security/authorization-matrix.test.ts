@@ -24,13 +24,15 @@ import { globalId as gid, loadDemoWorld, type DemoWorld } from "../support/world
 import { content } from "../support/mutate.js";
 import { collect, sleep, wsClient } from "../support/subscriber.js";
 
-const ROLES = ["public", "other", "otherAdmin", "member", "memberFed", "admin", "adminFed", "manager", "managerFed", "staff", "staffFed"] as const;
+const ROLES = ["public", "other", "otherAdmin", "member", "memberFed", "admin", "adminFed", "apiToken", "manager", "managerFed", "staff", "staffFed"] as const;
 type Role = (typeof ROLES)[number];
 type Outcome = "ok" | "hidden" | "auth" | "forbidden" | "notFound";
 
 // Role groups. "Own" roles belong to the partner the rule is about; "other" roles to another
 // partner (Brightbeam). otherAdmin carries FedRAMP clearance: clearance never crosses partners.
-const OWN: Role[] = ["member", "memberFed", "admin", "adminFed"];
+// apiToken is the partner's own systems (an API token its admin created): it acts as a member, without
+// clearance, and never as an admin (RULES, "Actors": only an admin signs and manages members).
+const OWN: Role[] = ["member", "memberFed", "admin", "adminFed", "apiToken"];
 const ADMINS: Role[] = ["admin", "adminFed"];
 const OTHER: Role[] = ["other", "otherAdmin"];
 const PROGRAM_STAFF: Role[] = ["staff", "staffFed"];
@@ -615,6 +617,13 @@ beforeAll(async () => {
   tokens.managerFed = { northwind: await t.token({ sub: ivy.id, role: "integration-manager", fedramp: true }) };
   tokens.staff = { northwind: await t.token({ sub: sam.id, role: "program-staff" }) };
   tokens.staffFed = { northwind: await t.token({ sub: pat.id, role: "program-staff" }) };
+  // The partners' own systems: an API token each admin creates, as a client would.
+  const apiTokenOf = async (adminToken: string, partnerId: string) => {
+    const r = await t.gql(`mutation($p: ID!) { createApiToken(partnerId: $p, name: "Matrix systems") { ... on MutationCreateApiTokenSuccess { data { secret } } } }`,
+      { p: gid("Partner", partnerId) }, adminToken);
+    return r.data.createApiToken.data.secret as string;
+  };
+  tokens.apiToken = { northwind: await apiTokenOf(tokens.admin.northwind!, nw.id), cobalt: await apiTokenOf(tokens.admin.cobalt!, cobalt.id) };
   // An inquiry sent through the FedRAMP listing, by a cleared visitor.
   const sent = await t.gql(`mutation($l: ID!) { sendInquiry(listingId: $l, senderName: "Gov Buyer", senderEmail: "buyer@agency.example", message: "Is it FedRAMP authorized?") { __typename } }`,
     { l: gid("Listing", f.nw.fedListing) }, tokens.staffFed.northwind);
@@ -676,7 +685,7 @@ describe("every field has an authorization rule", () => {
   it("each role's token is read as that role, with or without FedRAMP clearance", async () => {
     const expected: Record<Role, [string, boolean]> = {
       public: ["PUBLIC", false], other: ["PARTNER_MEMBER", false], otherAdmin: ["PARTNER_ADMIN", true], member: ["PARTNER_MEMBER", false],
-      memberFed: ["PARTNER_MEMBER", true], admin: ["PARTNER_ADMIN", false], adminFed: ["PARTNER_ADMIN", true], manager: ["INTEGRATION_MANAGER", false],
+      memberFed: ["PARTNER_MEMBER", true], admin: ["PARTNER_ADMIN", false], adminFed: ["PARTNER_ADMIN", true], apiToken: ["PARTNER_MEMBER", false], manager: ["INTEGRATION_MANAGER", false],
       managerFed: ["INTEGRATION_MANAGER", true], staff: ["PROGRAM_STAFF", false], staffFed: ["PROGRAM_STAFF", true],
     };
     for (const role of ROLES) {
