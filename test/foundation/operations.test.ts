@@ -135,7 +135,8 @@ describe("partner dashboard", () => {
 
     const insights = byName.get("Northwind Insights")!;
     expect(insights).toMatchObject({ kind: "DATA_CONNECTOR", dataFlow: "BIDIRECTIONAL", status: "ACTIVE" });
-    expect(insights.validations.map((v) => [v.marketplace, v.status]).sort()).toEqual([["COMMERCIAL", "PASSED"], ["FEDRAMP", "PASSED"]]);
+    // Without clearance the FedRAMP validation is hidden like the FedRAMP listing, even from its own partner (R-LIST-6).
+    expect(insights.validations.map((v) => [v.marketplace, v.status]).sort()).toEqual([["COMMERCIAL", "PASSED"]]);
     for (const v of insights.validations) {
       expect(v.integrationManager?.name).toBe("Ivy Integration");
       expect(v.checks.map((c) => c.kind).sort()).toEqual(["DATA_TRANSFER", "DEMONSTRATION", "IMPLEMENTATION_UNDERSTANDING"]);
@@ -155,6 +156,8 @@ describe("partner dashboard", () => {
       ["COMMERCIAL", "LIVE", "Northwind Insights"],
       ["FEDRAMP", "LIVE", "Northwind Insights Gov"],
     ]);
+    expect(clearedInsights.validations.map((v) => [v.marketplace, v.status]).sort()).toEqual([["COMMERCIAL", "PASSED"], ["FEDRAMP", "PASSED"]]);
+    for (const v of clearedInsights.validations) expect(v.checks.map((c) => c.kind).sort()).toEqual(["DATA_TRANSFER", "DEMONSTRATION", "IMPLEMENTATION_UNDERSTANDING"]);
   });
 
   it("MyPartnerApps shows a partner mid-validation its open validation and draft listing", async () => {
