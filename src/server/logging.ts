@@ -3,6 +3,8 @@
 // operation, status and duration. Unexpected errors are logged with the request id and their stack;
 // the client only ever sees the masked message.
 import { randomUUID } from "node:crypto";
+import { PothosValidationError } from "@pothos/core";
+import { ForbiddenError } from "@pothos/plugin-scope-auth";
 import { getOperationAST, type DocumentNode, type GraphQLError } from "graphql";
 import { isAsyncIterable, type Plugin } from "graphql-yoga";
 import type { Context } from "../graphql/context.js";
@@ -39,10 +41,21 @@ export function requestIdOf(request: Request | undefined): string {
   return id;
 }
 
+/**
+ * Pothos's own refusals of what the client sent: a malformed or mistyped global id, a bad page
+ * size (BAD_USER_INPUT), a field the viewer's role may not use (scope-auth: FORBIDDEN). The
+ * client's mistakes, not the server's; yoga.ts puts the code on the error.
+ */
+export function clientErrorCode(error: GraphQLError): "BAD_USER_INPUT" | "FORBIDDEN" | undefined {
+  const original = error.originalError;
+  if (!(original instanceof PothosValidationError)) return undefined;
+  return original instanceof ForbiddenError ? "FORBIDDEN" : "BAD_USER_INPUT";
+}
+
 /** An error the resolvers did not mean to send (masked for the client): worth a log line. */
 export function isUnexpected(error: GraphQLError): boolean {
   const original = error.originalError;
-  return !!original && original.name !== "GraphQLError";
+  return !!original && original.name !== "GraphQLError" && !clientErrorCode(error);
 }
 
 /** Errors already logged with their request id (Yoga's own logger would log them again, without it). */

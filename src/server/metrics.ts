@@ -10,7 +10,7 @@ import type { EventBus } from "../events/bus.js";
 import type { EventFeed } from "../events/feed.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import type { Context } from "../graphql/context.js";
-import { isUnexpected } from "./logging.js";
+import { clientErrorCode, isUnexpected } from "./logging.js";
 
 // Process metrics are per process, not per service: one registry for them, shared.
 let processRegistry: Registry | undefined;
@@ -103,7 +103,7 @@ export function createMetrics(opts: { prisma: PrismaClient; feed: EventFeed; bus
   }
 
   const codeOf = (e: GraphQLError) =>
-    isUnexpected(e) ? "INTERNAL_SERVER_ERROR" : typeof e.extensions?.code === "string" ? e.extensions.code : "GRAPHQL_ERROR";
+    isUnexpected(e) ? "INTERNAL_SERVER_ERROR" : typeof e.extensions?.code === "string" ? e.extensions.code : clientErrorCode(e) ?? "GRAPHQL_ERROR";
 
   const plugin: ServiceMetrics["plugin"] = {
     onValidate() {

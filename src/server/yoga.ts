@@ -1,6 +1,4 @@
 // graphql-yoga over the schema: per-request viewer, masked errors, GraphiQL.
-import { PothosValidationError } from "@pothos/core";
-import { ForbiddenError } from "@pothos/plugin-scope-auth";
 import { GraphQLError } from "graphql";
 import { createGraphQLError, createYoga, maskError, type Plugin, type YogaServerInstance } from "graphql-yoga";
 import { resolveViewer, UnauthenticatedError, type Viewer } from "../auth/viewer.js";
@@ -9,7 +7,7 @@ import type { Context } from "../graphql/context.js";
 import { schema } from "../graphql/schema.js";
 import type { EventFeed } from "../events/feed.js";
 import { renderLocalGraphiQL } from "./graphiql.js";
-import { requestIdOf, yogaLogging, type Logger } from "./logging.js";
+import { clientErrorCode, requestIdOf, yogaLogging, type Logger } from "./logging.js";
 import type { Limits } from "../config.js";
 import type { RateLimiter } from "./rate-limit.js";
 import { securityPlugins } from "./security.js";
@@ -29,16 +27,16 @@ export function unauthenticated(message: string) {
 /**
  * Pothos's own checks of arguments (a global id of another type than the argument is for, a
  * negative page size) refuse what the client sent: a BAD_USER_INPUT error, not a bare one.
- * (scope-auth's "Not authorized" is a PothosValidationError too: it is left as it is.)
+ * scope-auth's "Not authorized" (a role without the field's scope) is a FORBIDDEN error.
+ * The code is added to the error itself: Yoga logs every error its mask replaces as a server
+ * error, and these are the client's.
  */
 function clientInputError(error: unknown): GraphQLError | null {
   if (!(error instanceof GraphQLError) || error.extensions?.code) return null;
-  const original = error.originalError;
-  if (!(original instanceof PothosValidationError) || original instanceof ForbiddenError) return null;
-  return new GraphQLError(error.message, {
-    nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, originalError: error.originalError,
-    extensions: { ...error.extensions, code: "BAD_USER_INPUT" },
-  });
+  const code = clientErrorCode(error);
+  if (!code) return null;
+  (error as { extensions: GraphQLError["extensions"] }).extensions = { ...error.extensions, code };
+  return error;
 }
 
 export function createProgramYoga(opts: {

@@ -140,6 +140,22 @@ describe(`structured logs (${onPostgres ? "PostgreSQL" : "PGlite"})`, () => {
     expect(odd.requestId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it("the client's mistakes (a malformed id, a field its role may not use) are coded errors, not logged or counted as server errors", async () => {
+    const from = lines.length;
+    const bad = await gql(`query BadId { listing(id: "not-an-id") { id } }`, { requestId: "req-operable-bad-id" });
+    expect(bad.body.errors[0].extensions.code).toBe("BAD_USER_INPUT");
+    const refused = await gql(`query Staffish { staffUsers { name } }`, { requestId: "req-operable-refused" });
+    expect(refused.body.errors[0]).toMatchObject({ message: expect.stringMatching(/Not authorized/), extensions: { code: "FORBIDDEN" } });
+    for (const id of ["req-operable-bad-id", "req-operable-refused"]) {
+      expect(lines.some((l) => l.msg === "request" && l.requestId === id)).toBe(true);
+    }
+    expect(lines.slice(from).filter((l) => l.level === "error")).toEqual([]);
+    // Counted under their own codes, not as internal errors.
+    const text = await scrape();
+    expect(value(text, "graphql_errors_total", { code: "BAD_USER_INPUT" })).toBeGreaterThanOrEqual(1);
+    expect(value(text, "graphql_errors_total", { code: "FORBIDDEN" })).toBeGreaterThanOrEqual(1);
+  });
+
   it("an unexpected error: logged with the request id and its stack; the client gets a masked message and no stack (and a 5xx is counted)", async () => {
     const before = value(await scrape(), "http_responses_5xx_total", { route: "graphql" }) ?? 0;
     // The database goes away under the server.

@@ -93,8 +93,10 @@ describe("marketplace frontend", () => {
     const asOwner = (await run(ListingDetailDocument, { id: cobaltDraft.id }, w.partners.cobalt.adminToken)).listing;
     expect(asOwner?.state).toBe("DRAFT");
     expect(asOwner?.installAllowed).toBe(false);
-    // Another type's id is no listing.
-    expect((await run(ListingDetailDocument, { id: globalId("Partner", w.partners.northwind.id) })).listing).toBeNull();
+    // Another type's id is no listing: the client's mistake, said so.
+    const wrongType = await t.gql(print(ListingDetailDocument), { id: globalId("Partner", w.partners.northwind.id) });
+    expect(wrongType.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(wrongType.data?.listing ?? null).toBeNull();
   });
 
   it("StorefrontSearch finds listings by words and filters, with facet counts", async () => {

@@ -382,11 +382,15 @@ describe("the listing page", () => {
     expect(node.data.node).toBeNull();
   });
 
-  it("an id of another type, or no id at all, is simply not found", async () => {
-    for (const id of [globalId("Partner", w.partners.northwind.id), "not-an-id", globalId("Listing", "nope")]) {
+  it("a Listing id of nothing is simply not found; an id of another type, or no id at all, is BAD_USER_INPUT", async () => {
+    const missing = await t.gql(`query($id: ID!) { listing(id: $id) { id } }`, { id: globalId("Listing", "nope") });
+    expect(missing.errors).toBeUndefined();
+    expect(missing.data.listing).toBeNull();
+    for (const id of [globalId("Partner", w.partners.northwind.id), "not-an-id"]) {
       const r = await t.gql(`query($id: ID!) { listing(id: $id) { id } }`, { id });
-      expect(r.errors, id).toBeUndefined();
-      expect(r.data.listing).toBeNull();
+      expect(r.status, id).toBe(200);
+      expect(r.errors?.[0]?.extensions?.code, id).toBe("BAD_USER_INPUT");
+      expect(r.data?.listing ?? null).toBeNull();
     }
   });
 

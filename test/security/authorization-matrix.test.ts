@@ -636,7 +636,8 @@ afterAll(async () => {
   await t?.close();
 });
 
-const isAuthError = (r: GqlResult) => !!r.errors?.length && r.errors.every((e) => /not authorized/i.test(e.message));
+// scope-auth's refusal: "Not authorized", with the FORBIDDEN code a client can branch on.
+const isAuthError = (r: GqlResult) => !!r.errors?.length && r.errors.every((e) => /not authorized/i.test(e.message) && e.extensions?.code === "FORBIDDEN");
 
 /** What a role observed, in the matrix's words. */
 function observe(c: Case, r: GqlResult): Outcome | string {
@@ -665,7 +666,7 @@ async function observeSubscription(c: Case, role: Role, vars: Record<string, unk
   if (first === "event") return { outcome: "ok", detail: null };
   const errs = sub.errors.flat() as { message?: string; extensions?: { code?: string } }[];
   const detail = errs.map((e) => ({ message: e.message, code: e.extensions?.code }));
-  if (errs.length && errs.every((e) => /not authorized/i.test(e.message ?? ""))) return { outcome: "auth", detail };
+  if (errs.length && errs.every((e) => /not authorized/i.test(e.message ?? "") && e.extensions?.code === "FORBIDDEN")) return { outcome: "auth", detail };
   if (errs.length && errs.every((e) => e.extensions?.code === "FORBIDDEN")) return { outcome: "forbidden", detail };
   return { outcome: `no event and ${JSON.stringify(errs)}`, detail };
 }

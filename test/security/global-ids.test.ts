@@ -48,13 +48,14 @@ function expectBadInput(r: GqlResult, label: string) {
 }
 
 describe("malformed global ids in queries", () => {
-  it("node, nodes, partner and apps(partnerId) refuse a string that is no global id with BAD_USER_INPUT", async () => {
+  it("node, nodes, partner, listing and apps(partnerId) refuse a string that is no global id with BAD_USER_INPUT", async () => {
     for (const [who, token] of Object.entries(viewers())) {
       for (const [name, id] of Object.entries(MALFORMED)) {
         const label = `${who}, ${name}`;
         expectBadInput(await t.gql(`query($id: ID!) { node(id: $id) { id } }`, { id }, token), `node: ${label}`);
         expectBadInput(await t.gql(`query($id: ID!) { nodes(ids: [$id]) { id } }`, { id }, token), `nodes: ${label}`);
         expectBadInput(await t.gql(`query($id: ID) { partner(id: $id) { id } }`, { id }, token), `partner: ${label}`);
+        expectBadInput(await t.gql(`query($id: ID!) { listing(id: $id) { id } }`, { id }, token), `listing: ${label}`);
         if (who === "partner") expectBadInput(await t.gql(`query($id: ID) { apps(first: 5, partnerId: $id) { edges { node { id } } } }`, { id }, token), `apps: ${label}`);
       }
     }
@@ -66,22 +67,23 @@ describe("malformed global ids in queries", () => {
       expectBadInput(await t.gql(`query($id: ID!) { node(id: $id) { id } }`, { id: b64(`ListingRevision:${UUID}`) }, token), `${who}: not a node type`);
       expectBadInput(await t.gql(`query($id: ID!) { node(id: $id) { id } }`, { id: b64(`Query:${UUID}`) }, token), `${who}: the query type`);
       expectBadInput(await t.gql(`query($id: ID) { partner(id: $id) { id } }`, { id: gid("App", nw) }, token), `${who}: an App id for a partner`);
+      expectBadInput(await t.gql(`query($id: ID!) { listing(id: $id) { id } }`, { id: gid("Partner", nw) }, token), `${who}: a Partner id for a listing`);
     }
   });
 
   it("a well-formed id whose key is no UUID is an id of nothing: null, no error", async () => {
     for (const [who, token] of Object.entries(viewers())) {
-      const r = await t.gql(`query($a: ID!, $p: ID) { node(id: $a) { id } partner(id: $p) { id } }`, { a: gid("App", "xyz"), p: gid("Partner", "not-a-uuid") }, token);
+      const r = await t.gql(`query($a: ID!, $p: ID, $l: ID!) { node(id: $a) { id } partner(id: $p) { id } listing(id: $l) { id } }`, { a: gid("App", "xyz"), p: gid("Partner", "not-a-uuid"), l: gid("Listing", "nope") }, token);
       expect(r.errors, who).toBeUndefined();
-      expect(r.data, who).toEqual({ node: null, partner: null });
+      expect(r.data, who).toEqual({ node: null, partner: null, listing: null });
     }
   });
 });
 
-it("an authorization refusal is not relabelled as bad input", async () => {
+it("an authorization refusal is not relabelled as bad input: it is FORBIDDEN", async () => {
   const r = await t.gql(`{ staffUsers { name } }`, {}, w.partners.northwind.adminToken);
   expect(r.errors?.[0]?.message).toMatch(/not authorized/i);
-  expect(r.errors?.[0]?.extensions?.code).not.toBe("BAD_USER_INPUT");
+  expect(r.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
 });
 
 describe("malformed global ids in mutations", () => {

@@ -2,7 +2,6 @@
 // sorts and facet counts; a listing by id; and what a listing card or page shows beside its
 // content (install, recently updated, the partner's tier badge).
 import { formatPrismaCursor, parsePrismaCursor, queryFromInfo } from "@pothos/plugin-prisma";
-import { decodeGlobalID } from "@pothos/plugin-relay";
 import { GraphQLError, Kind, type GraphQLResolveInfo, type SelectionSetNode } from "graphql";
 import type { FieldError } from "../../domain/listings.js";
 import type { Listing } from "../../generated/prisma/client.js";
@@ -197,22 +196,12 @@ builder.queryFields((t) => ({
   listing: t.prismaField({
     type: "Listing",
     nullable: true,
-    description: "A listing by global id, as the viewer may see it (the storefront's listing page); null otherwise.",
-    args: { id: t.arg.id({ required: true }) },
+    description: "A listing by global id, as the viewer may see it (the storefront's listing page); null otherwise. A string that is no Listing id is BAD_USER_INPUT.",
+    args: { id: t.arg.globalID({ required: true, for: ListingNode }) },
     resolve: (query, _root, args, ctx) =>
-      ctx.prisma.listing.findFirst({ ...query, where: { AND: [{ id: uuidOrNil(listingIdOf(String(args.id))) }, listingWhere(ctx.viewer)] } }),
+      ctx.prisma.listing.findFirst({ ...query, where: { AND: [{ id: uuidOrNil(args.id.id) }, listingWhere(ctx.viewer)] } }),
   }),
 }));
-
-/** The database id in a Listing global id; "" for anything else. */
-function listingIdOf(globalId: string): string {
-  try {
-    const { typename, id } = decodeGlobalID(globalId);
-    return typename === "Listing" ? id : "";
-  } catch {
-    return "";
-  }
-}
 
 /** The page's listings with everything the query selects below edges.node, in one statement, in page order. */
 async function readListings(ctx: Context, info: GraphQLResolveInfo, ids: string[]): Promise<Listing[]> {
