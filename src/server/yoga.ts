@@ -25,13 +25,11 @@ export function unauthenticated(message: string) {
 }
 
 /**
- * Pothos's own checks of arguments (a global id of another type than the argument is for, a
- * negative page size) refuse what the client sent: a BAD_USER_INPUT error, not a bare one.
- * scope-auth's "Not authorized" (a role without the field's scope) is a FORBIDDEN error.
- * The code is added to the error itself: Yoga logs every error its mask replaces as a server
- * error, and these are the client's.
+ * Pothos's refusals of what the client sent get their code (logging.ts, clientErrorCode:
+ * BAD_USER_INPUT or FORBIDDEN) on the error itself, not on a replacement: Yoga logs every error
+ * its mask replaces as a server error, and these are the client's.
  */
-function clientInputError(error: unknown): GraphQLError | null {
+function withClientErrorCode(error: unknown): GraphQLError | null {
   if (!(error instanceof GraphQLError) || error.extensions?.code) return null;
   const code = clientErrorCode(error);
   if (!code) return null;
@@ -69,7 +67,7 @@ export function createProgramYoga(opts: {
       defaultQuery: "# Paste a token into Headers as {\"Authorization\": \"Bearer …\"} (npm run token -- --role program-staff)\n{\n  viewer { role }\n  listings(first: 5) { edges { node { id content { name tagline } partner { name tier } } } }\n}\n",
     },
     renderGraphiQL: renderLocalGraphiQL,
-    maskedErrors: { maskError: (error, message, isDev) => clientInputError(error) ?? maskError(error, message, isDev) },
+    maskedErrors: { maskError: (error, message, isDev) => withClientErrorCode(error) ?? maskError(error, message, isDev) },
     ...(opts.logger ? { logging: yogaLogging(opts.logger) } : {}),
     context: async ({ request, viewer }): Promise<Context> => {
       // Over WebSocket there is no fetch Request: the viewer was resolved at connection time.

@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
+import { waitForReady } from "../support/faults.js";
 import { adminUrl } from "../support/global-setup.js";
 import { listening, root, run, running, startServer, stop } from "../support/processes.js";
 
@@ -34,19 +35,6 @@ async function gql(base: string, query: string, token?: string) {
 async function ready(base: string) {
   const res = await fetch(`${base}/ready`);
   return { status: res.status, body: (await res.json()) as { ready: boolean; checks: Record<string, string> } };
-}
-
-/**
- * /ready as a load balancer reads it: polled until it says ready (or 10 s have passed). The event
- * bus connects to Redis in the background, so an instance can listen a moment before it is ready.
- */
-async function becomesReady(base: string, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const r = await ready(base);
-    if (r.status === 200 || Date.now() > deadline) return r;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /** npm run token, with the server's environment, while the server runs (through its admin socket). */
@@ -95,7 +83,9 @@ describe("embedded PGlite in a data folder", () => {
     const health = await fetch(`${base}/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: "ok" });
-    expect(await becomesReady(base)).toEqual({ status: 200, body: { ready: true, checks: { database: "ok", migrations: "ok", eventBus: "ok" } } });
+    // Polled as a load balancer does: the event bus connects to Redis in the background, so an
+    // instance can listen a moment before it is ready.
+    expect((await waitForReady(base, (status) => status === 200, 10_000)).body).toEqual({ ready: true, checks: { database: "ok", migrations: "ok", eventBus: "ok" } });
 
     const listings = await gql(base, `{ listings(first:5){ edges { node { content { name } } } } }`);
     expect(listings.status, JSON.stringify(listings.body) + first.stdout + first.stderr).toBe(200);
@@ -181,7 +171,7 @@ describe.runIf(!!process.env.DATABASE_URL)("PostgreSQL", () => {
     const servers = [startServer(await serverEnv(url)), startServer(await serverEnv(url))];
     const bases = await Promise.all(servers.map((s) => listening(s)));
     for (const base of bases) {
-      expect(await becomesReady(base)).toMatchObject({ status: 200, body: { ready: true, checks: { database: "ok", migrations: "ok", eventBus: "ok" } } });
+      expect((await waitForReady(base, (status) => status === 200, 10_000)).body).toMatchObject({ ready: true, checks: { database: "ok", migrations: "ok", eventBus: "ok" } });
     }
     // One instance applied them, the other found nothing to do.
     expect(servers.filter((s) => s.stdout.includes("applied migrations"))).toHaveLength(1);
