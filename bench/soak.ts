@@ -4,8 +4,7 @@
 // sampled over time. Reports the memory slope (least squares, KiB/min, after a warm-up), 5xx
 // responses, and for every subscriber the events lost, duplicated or out of order compared with the
 // Event table. Progress on stderr; the summary table on stdout.
-import { readFile } from "node:fs/promises";
-import { mkdtemp } from "node:fs/promises";
+import { readFile, mkdtemp } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";

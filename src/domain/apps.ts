@@ -1,8 +1,8 @@
 // Apps, test customers and App Validation (R-APP-1..5). Facts in, Decision out.
 import { allow, refuse, type Decision } from "./decision.js";
 import { describeAgreementGaps, type AgreementStanding } from "./partners.js";
-// Type-only: listings.ts imports this module at runtime, so nothing runtime flows back.
-import type { FieldDecision, FieldError, Marketplace } from "./listings.js";
+import type { FieldDecision, FieldError } from "./fields.js";
+import type { Marketplace } from "./listings/marketplaces.js";
 
 export type AppKind = "DATA_CONNECTOR" | "OTHER";
 export type DataFlow = "PUSH" | "PULL" | "BIDIRECTIONAL";

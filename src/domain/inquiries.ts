@@ -1,20 +1,9 @@
 // Contact inquiries (R-INQ-1): customers write through a listing's contact form; how fast the
 // partner answers is measured and counts toward customer centricity.
 import { allow, refuse, type Decision } from "./decision.js";
-import {
-  checkEmail,
-  checkText,
-  MARKETPLACE_NAMES,
-  refuseFields,
-  textLength,
-  visibleToMarketplace,
-  type ContactKind,
-  type FieldDecision,
-  type FieldError,
-  type ListingState,
-  type Marketplace,
-  type MarketplaceViewer,
-} from "./listings.js";
+import { checkEmail, checkText, refuseFields, textLength, type FieldDecision, type FieldError } from "./fields.js";
+import { MARKETPLACE_NAMES, visibleToMarketplace, type ListingState, type Marketplace, type MarketplaceViewer } from "./listings/marketplaces.js";
+import type { ContactKind } from "./listings/content.js";
 
 /** Field sizes match the database columns. */
 export const INQUIRY_LIMITS = {

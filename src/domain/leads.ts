@@ -1,6 +1,6 @@
 // Leads (R-LEAD-1): a partner sends the program a deal; staff triage it; the win rate counts toward tiers.
 import { allow, refuse, type Decision } from "./decision.js";
-import { checkEmail, checkText, refuseFields, type FieldDecision, type FieldError } from "./listings.js";
+import { checkEmail, checkText, refuseFields, type FieldDecision, type FieldError } from "./fields.js";
 
 export type LeadStatus = "NEW" | "ACCEPTED" | "WON" | "LOST" | "REJECTED";
 

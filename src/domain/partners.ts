@@ -296,3 +296,8 @@ export function canSignAgreement(
   const alreadySigned = signatures.some((s) => s.kind === attempt.kind && s.version === doc.version);
   return allow({ document: doc, alreadySigned });
 }
+
+/** A partner's slug from its name: lowercase letters, digits and single dashes. */
+export function slugify(name: string): string {
+  return name.toLowerCase().normalize("NFKD").replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60) || "partner";
+}

@@ -1,14 +1,13 @@
 // What the marketplace storefront may be asked and what it shows beside a listing's content
 // (R-LIST-6): search input, page sizes, the popularity window, "recently updated", "install".
 // Plain functions: facts in, an answer out; no GraphQL, no database, no clock.
-import type { FieldError, ListingState } from "./listings.js";
-import { isShownState, textLength } from "./listings.js";
+import { DATA_FLOWS, type DataFlow } from "./apps.js";
+import { textLength, type FieldError } from "./fields.js";
+import { isShownState, type ListingState } from "./listings/marketplaces.js";
 
 export type StorefrontSort = "RELEVANCE" | "NAME" | "NEWEST" | "POPULARITY";
-export type DataFlow = "PUSH" | "PULL" | "BIDIRECTIONAL";
 
 export const STOREFRONT_SORTS: readonly StorefrontSort[] = ["RELEVANCE", "NAME", "NEWEST", "POPULARITY"];
-export const DATA_FLOWS: readonly DataFlow[] = ["PUSH", "PULL", "BIDIRECTIONAL"];
 
 /** Page size when the client gives none, and the most one page may hold. */
 export const DEFAULT_PAGE_SIZE = 20;

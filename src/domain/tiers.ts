@@ -5,8 +5,8 @@ import { DEFAULT_TIER_LADDER, entryTierKey } from "./partners.js";
 import type { DataFlow } from "./apps.js";
 import { medianResponseHours } from "./inquiries.js";
 import type { LeadStatus } from "./leads.js";
-import { textLength } from "./listings.js";
-import { addDays, isoDate, monthFromIndex, monthIndex, monthKey, startOfDay } from "./usage.js";
+import { textLength } from "./fields.js";
+import { addDays, isoDate, monthFromIndex, monthIndex, monthKey, startOfDay } from "./dates.js";
 
 const TIER_KEY_MAX = 40;
 const TIER_NAME_MAX = 80;

@@ -1,37 +1,15 @@
 // Usage and low-usage delisting (R-USE-1..4). Facts in, decisions out: the caller passes `asOf`
 // (UTC) and writes each state change with its event; nothing here reads the clock or the database.
+import { addDays, isoDate, monthFromIndex, monthIndex, monthKey, startOfMonth } from "./dates.js";
 import { allow, refuse, type Decision } from "./decision.js";
 import type { ValidationPurpose, ValidationStatus } from "./apps.js";
-import { isPublicChange, refuseFields, type DelistReason, type FieldDecision, type ListingState } from "./listings.js";
+import { isPublicChange, type ListingState } from "./listings/marketplaces.js";
+import { refuseFields, type FieldDecision } from "./fields.js";
+import type { DelistReason } from "./listings/lifecycle.js";
 
-const DAY_MS = 86_400_000;
 /** UsageMonth counts are PostgreSQL `integer`, API calls `bigint`. */
 const MAX_COUNT = 2_147_483_647n;
 const MAX_CALLS = 9_223_372_036_854_775_807n;
-
-// ---------------------------------------------------------------------------------------------
-// Calendar months (UTC)
-// ---------------------------------------------------------------------------------------------
-
-/** year * 12 + month (0-based): months compare and bucket as plain integers, no Date maths in loops. */
-export const monthIndex = (d: Date): number => d.getUTCFullYear() * 12 + d.getUTCMonth();
-
-/** The first day (00:00 UTC) of the month with this index. */
-export const monthFromIndex = (i: number): Date => new Date(Date.UTC(Math.floor(i / 12), i % 12, 1));
-
-/** The first day (00:00 UTC) of the month `d` falls in. */
-export const startOfMonth = (d: Date): Date => monthFromIndex(monthIndex(d));
-
-/** "2026-03" */
-export const monthKey = (d: Date): string => d.toISOString().slice(0, 7);
-
-/** "2026-03-15" (the UTC date). */
-export const isoDate = (d: Date): string => d.toISOString().slice(0, 10);
-
-/** 00:00 UTC of the day `d` falls in. */
-export const startOfDay = (d: Date): Date => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
-
-export const addDays = (d: Date, days: number): Date => new Date(d.getTime() + days * DAY_MS);
 
 /**
  * A usage month from "YYYY-MM", "YYYY-MM-01" or a Date on the first day of a month (UTC), as the

@@ -3,9 +3,9 @@
 // serialises appends so positions follow commit order (R-EVT-2).
 import type { Prisma } from "../generated/prisma/client.js";
 import type { Viewer } from "../auth/viewer.js";
+import type { Marketplace } from "../domain/listings/marketplaces.js";
 
 export type Tx = Prisma.TransactionClient;
-export type Marketplace = "COMMERCIAL" | "FEDRAMP";
 
 export interface Actor {
   readonly kind: "SYSTEM" | "PUBLIC" | "STAFF" | "PARTNER_MEMBER" | "API_TOKEN";

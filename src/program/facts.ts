@@ -1,6 +1,5 @@
 // Reads the facts the program rules decide on, inside the use case's transaction.
-import type { AgreementStanding, PublishedAgreement, AgreementSignatureFact } from "../domain/partners.js";
-import { agreementStanding } from "../domain/partners.js";
+import { type AgreementStanding, type PublishedAgreement, type AgreementSignatureFact, agreementStanding } from "../domain/partners.js";
 import type { AppFact, TestCustomerFact, ValidationFact } from "../domain/apps.js";
 import type { Tx } from "../events/log.js";
 

@@ -1,10 +1,9 @@
 // The program's use cases share this core: one transaction per change, the change's events
 // written in it, and a notice on the bus only after it committed.
-import type { PrismaClient } from "../generated/prisma/client.js";
-import { Prisma } from "../generated/prisma/client.js";
+import { type PrismaClient, Prisma } from "../generated/prisma/client.js";
 import type { EventBus } from "../events/bus.js";
 import { appendEvent, type AppendedEvent, type NewEvent, type Tx } from "../events/log.js";
-import { Conflict, InvalidInput } from "../graphql/errors.js";
+import { Conflict, InvalidInput } from "./refusals.js";
 
 export interface Program {
   readonly prisma: PrismaClient;

@@ -4,10 +4,10 @@
 // Full-text search uses each revision's stored search document (see the storefront_search
 // migration); it runs the same on PostgreSQL and PGlite.
 import type { Viewer } from "../auth/viewer.js";
-import type { Marketplace } from "../domain/listings.js";
-import { DATA_FLOWS, popularityWindow, type DataFlow, type StorefrontQuery } from "../domain/storefront.js";
+import { type Marketplace, SHOWN_STATES, visibleMarketplaces } from "../domain/listings/marketplaces.js";
+import { DATA_FLOWS, type DataFlow } from "../domain/apps.js";
+import { popularityWindow, type StorefrontQuery } from "../domain/storefront.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
-import { shownStates, visibleMarketplaces } from "./visibility.js";
 
 type Reader = Pick<PrismaClient, "$queryRawUnsafe">;
 
@@ -116,7 +116,7 @@ function scope(params: Params, marketplace: Marketplace, q: StorefrontQuery, opt
   const from = fromClause(params, q, opts);
   const where = [
     `l."marketplace" = ${params.add(marketplace, "::\"Marketplace\"")}`,
-    `l."state" IN (${shownStates.map((s) => `'${s}'`).join(", ")})`,
+    `l."state" IN (${SHOWN_STATES.map((s) => `'${s}'`).join(", ")})`,
     ...(q.text !== null ? [`r."searchDocument" @@ q."query"`] : []),
   ].join(" AND ");
   const filters = {

@@ -13,14 +13,7 @@
 // manager like another partner's, and their events are left out of its history.
 import type { Viewer } from "../auth/viewer.js";
 import type { Prisma } from "../generated/prisma/client.js";
-import type { Marketplace } from "../domain/listings.js";
-
-export const shownStates = ["LIVE", "AT_RISK"] as const;
-
-/** Marketplaces the viewer may see anything of at all (R-LIST-6); FedRAMP needs clearance. */
-export function visibleMarketplaces(viewer: Viewer): Marketplace[] {
-  return viewer.fedrampCleared ? ["COMMERCIAL", "FEDRAMP"] : ["COMMERCIAL"];
-}
+import { SHOWN_STATES, visibleMarketplaces, type Marketplace } from "../domain/listings/marketplaces.js";
 
 export function canSeeMarketplace(viewer: Viewer, marketplace: Marketplace): boolean {
   return visibleMarketplaces(viewer).includes(marketplace);
@@ -30,7 +23,7 @@ const isIntegrationManager = (viewer: Viewer) => viewer.kind === "staff" && view
 
 /** Listings on the storefront: live or at risk, on a marketplace the viewer may see. */
 export function storefrontListingWhere(viewer: Viewer): Prisma.ListingWhereInput {
-  return { state: { in: [...shownStates] }, marketplace: { in: visibleMarketplaces(viewer) } };
+  return { state: { in: [...SHOWN_STATES] }, marketplace: { in: visibleMarketplaces(viewer) } };
 }
 
 export function listingWhere(viewer: Viewer): Prisma.ListingWhereInput {
@@ -45,7 +38,7 @@ export function listingWhere(viewer: Viewer): Prisma.ListingWhereInput {
 /** listingWhere, for one listing already read. */
 export function canSeeListing(viewer: Viewer, l: { partnerId: string; marketplace: Marketplace; state: string }): boolean {
   if (!canSeeMarketplace(viewer, l.marketplace)) return false;
-  return canSeePartnerWork(viewer, l.partnerId) || (shownStates as readonly string[]).includes(l.state);
+  return canSeePartnerWork(viewer, l.partnerId) || (SHOWN_STATES as readonly string[]).includes(l.state);
 }
 
 /** Validations: the partner's and staff's, and a FedRAMP one only with clearance (like its listing). */

@@ -1,8 +1,7 @@
 // Demo data: partners at every stage, so a new user sees a working program in GraphiQL.
 // Idempotent: does nothing when the demo partners exist. Every row it writes has its event.
 import { createHash } from "node:crypto";
-import type { Tx } from "../events/log.js";
-import { systemActor } from "../events/log.js";
+import { type Tx, systemActor } from "../events/log.js";
 import type { Program } from "../program/program.js";
 import { defaultTierLadder } from "./ladder.js";
 

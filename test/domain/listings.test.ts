@@ -1,24 +1,9 @@
 import { describe, it, expect } from "vitest";
 import type { AppFact, ValidationFact } from "../../src/domain/apps.js";
-import {
-  allowedActions,
-  canCreateListing,
-  canGoLive,
-  canSubmitRevision,
-  isPublicChange,
-  LISTING_CONTENT_LIMITS,
-  placeEdit,
-  reviewRevision,
-  transition,
-  validateListingContent,
-  validationsForListing,
-  visibleMarketplaces,
-  visibleToMarketplace,
-  type GoLiveFacts,
-  type ListingContentInput,
-  type ListingRevisionFacts,
-  type ListingState,
-} from "../../src/domain/listings.js";
+import { allowedActions, canCreateListing, canGoLive, transition, validationsForListing, type GoLiveFacts } from "../../src/domain/listings/lifecycle.js";
+import { canSubmitRevision, placeEdit, reviewRevision, type ListingRevisionFacts } from "../../src/domain/listings/revisions.js";
+import { isPublicChange, visibleMarketplaces, visibleToMarketplace, type ListingState } from "../../src/domain/listings/marketplaces.js";
+import { LISTING_CONTENT_LIMITS, validateListingContent, type ListingContentInput } from "../../src/domain/listings/content.js";
 import { agreementStanding, type PublishedAgreement } from "../../src/domain/partners.js";
 
 const at = new Date("2025-03-01T00:00:00Z");

@@ -1,19 +1,5 @@
 import { describe, it, expect } from "vitest";
-import {
-  canReapply,
-  canRequestReapplication,
-  latestPerAppMonth,
-  LOW_USAGE_EVENTS,
-  lowUsageEvent,
-  lowUsageStatus,
-  parseMonth,
-  trailingWindow,
-  validateUsageRow,
-  type ActiveCustomersMonth,
-  type ListingUsageFacts,
-  type LowUsageResult,
-  type UsageRowInput,
-} from "../../src/domain/usage.js";
+import { canReapply, canRequestReapplication, latestPerAppMonth, LOW_USAGE_EVENTS, lowUsageEvent, lowUsageStatus, parseMonth, trailingWindow, validateUsageRow, type ActiveCustomersMonth, type ListingUsageFacts, type LowUsageResult, type UsageRowInput } from "../../src/domain/usage.js";
 
 const utc = (iso: string) => new Date(`${iso}T00:00:00.000Z`);
 const row = (over: Partial<UsageRowInput> = {}): UsageRowInput => ({

@@ -1,6 +1,7 @@
 import { builder } from "../builder.js";
 import { uuidOrNil } from "../ids.js";
-import { appWhere, eventWhere, listingWhere, ownPartnerId, visibleMarketplaces } from "../../program/visibility.js";
+import { appWhere, eventWhere, listingWhere, ownPartnerId } from "../../program/visibility.js";
+import { visibleMarketplaces } from "../../domain/listings/marketplaces.js";
 import { AppKindEnum, AppStatusEnum, DataFlowEnum } from "../enums.js";
 import { PartnerNode } from "./partner.js";
 

@@ -1,6 +1,7 @@
 import { builder } from "../builder.js";
 import { answeredWithoutQuery, uuidOrNil } from "../ids.js";
-import { eventWhere, partnerWhere, privatePartnerId, visibleMarketplaces } from "../../program/visibility.js";
+import { eventWhere, partnerWhere, privatePartnerId } from "../../program/visibility.js";
+import { visibleMarketplaces } from "../../domain/listings/marketplaces.js";
 import { AgreementKindEnum, PartnerRoleEnum } from "../enums.js";
 import { standingOf } from "../../program/facts.js";
 import type { AgreementStanding } from "../../domain/partners.js";

@@ -3,10 +3,11 @@
 // content (install, recently updated, the partner's tier badge).
 import { formatPrismaCursor, parsePrismaCursor, queryFromInfo } from "@pothos/plugin-prisma";
 import { GraphQLError, Kind, type GraphQLResolveInfo, type SelectionSetNode } from "graphql";
-import type { FieldError } from "../../domain/listings.js";
+import type { DataFlow } from "../../domain/apps.js";
+import type { FieldError } from "../../domain/fields.js";
 import type { Listing } from "../../generated/prisma/client.js";
 import {
-  checkStorefrontQuery, isInstallAllowed, isRecentlyUpdated, MAX_PAGE_SIZE, MAX_SEARCH_CHARS, RECENTLY_UPDATED_DAYS, STOREFRONT_SORTS, type DataFlow,
+  checkStorefrontQuery, isInstallAllowed, isRecentlyUpdated, MAX_PAGE_SIZE, MAX_SEARCH_CHARS, RECENTLY_UPDATED_DAYS, STOREFRONT_SORTS,
 } from "../../domain/storefront.js";
 import {
   storefrontPage, storefrontSummary, tierLadder, tierName, type StorefrontFacets, type StorefrontSummary, type TierLadder,

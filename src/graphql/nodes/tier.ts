@@ -6,7 +6,7 @@ import type { AppYearFigures, AssessmentResult, PartnerYearFigures, RequirementR
 import { currentTier, tierProgress, tierWhatIf, type CurrentTier, type TierProgressAnswer, type WhatIfAnswer } from "../../program/tiers.js";
 import { builder } from "../builder.js";
 import { DataFlowEnum, InvitationStatusEnum } from "../enums.js";
-import { InvalidInput } from "../errors.js";
+import { InvalidInput } from "../../program/refusals.js";
 import { AppNode } from "./app.js";
 import { PartnerNode } from "./partner.js";
 

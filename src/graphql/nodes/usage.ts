@@ -1,9 +1,8 @@
 // Delisting risk on listings and apps (R-USE-2): the trailing-window usage, the minimum, the status
 // and the deadline, judged exactly as the sweep would judge them, so a partner sees it coming.
 import type { LowUsageResult } from "../../domain/usage.js";
-import type { ListingState } from "../../domain/listings.js";
+import { type ListingState, visibleMarketplaces } from "../../domain/listings/marketplaces.js";
 import { delistingRisk } from "../../program/low-usage.js";
-import { visibleMarketplaces } from "../../program/visibility.js";
 import { builder } from "../builder.js";
 import { ListingStateEnum, MarketplaceEnum } from "../enums.js";
 import { AppNode } from "./app.js";
