@@ -3,7 +3,7 @@
 // pages of partners. Refused for an assessed year unless superseded with a reason.
 import { systemViewer } from "../auth/viewer.js";
 import { parseDate } from "../config.js";
-import { RuleViolation, InvalidInput } from "../graphql/errors.js";
+import { RuleViolation, InvalidInput } from "../program/refusals.js";
 import { runTierAssessment, type AssessmentRunReport } from "../program/tiers.js";
 import { openAdminClient } from "./admin-client.js";
 import { fatal, parseArgs } from "./common.js";

@@ -9,7 +9,7 @@ import { BigIntResolver, DateResolver, DateTimeResolver, JSONResolver } from "gr
 import type PrismaTypes from "../generated/pothos-types.js";
 import { getDatamodel } from "../generated/pothos-types.js";
 import type { Context } from "./context.js";
-import { Conflict, Forbidden, InvalidInput, NotFound, RuleViolation } from "./errors.js";
+import { Conflict, Forbidden, InvalidInput, NotFound, RuleViolation } from "../program/refusals.js";
 import { decodeGlobalId, requireNodeType } from "./ids.js";
 import { canSeePartnerPrivate, canSeePartnerWork } from "../program/visibility.js";
 

@@ -1,6 +1,6 @@
 // GraphQL shapes of the typed errors mutations return (@pothos/plugin-errors).
 import { builder } from "./builder.js";
-import { Conflict, Forbidden, InvalidInput, NotFound, RuleViolation } from "./errors.js";
+import { Conflict, Forbidden, InvalidInput, NotFound, RuleViolation } from "../program/refusals.js";
 
 export const ErrorInterface = builder.interfaceRef<Error>("Error").implement({
   description: "Every refused action returns one of these; a refused action changes nothing.",

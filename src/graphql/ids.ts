@@ -2,11 +2,9 @@
 // id whose key is no UUID is simply an id of nothing (not found), never a database error; a string
 // that is no global id at all, or the id of another type, is the client's mistake: BAD_USER_INPUT.
 import { GraphQLError, GraphQLObjectType, type GraphQLSchema } from "graphql";
+import { isUuid } from "../program/ids.js";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NIL = "00000000-0000-0000-0000-000000000000";
-
-export const isUuid = (id: unknown): id is string => typeof id === "string" && UUID.test(id);
 
 /** The id itself when it is a UUID, else an id no row has. */
 export const uuidOrNil = (id: string): string => (isUuid(id) ? id : NIL);

@@ -4,18 +4,19 @@ import { hashApiToken, newApiTokenSecret } from "../auth/api-tokens.js";
 import { actorOf } from "../events/log.js";
 import { found, requirePartnerAdmin, requireVisible } from "./guard.js";
 import { canSeePartnerPrivate } from "./visibility.js";
-import { InputCheck } from "./input.js";
+import { checkText, type FieldError } from "../domain/fields.js";
+import { rejectFieldErrors } from "./refusals.js";
 import type { Program } from "./program.js";
 
 export async function createApiToken(program: Program, viewer: Viewer, input: { partnerId: string; name: string; expiresInDays?: number | null }) {
   const admin = requirePartnerAdmin(viewer, input.partnerId, "partner");
-  const check = new InputCheck();
-  const name = check.text("name", input.name, { max: 80 });
+  const problems: FieldError[] = [];
+  const name = checkText(problems, "name", input.name, { min: 1, max: 80 }) ?? "";
   const days = input.expiresInDays ?? null;
   if (days !== null && (!Number.isInteger(days) || days < 1 || days > 730)) {
-    check.problems.push({ field: "expiresInDays", message: "must be a whole number of days from 1 to 730" });
+    problems.push({ field: "expiresInDays", message: "must be a whole number of days from 1 to 730" });
   }
-  check.done();
+  rejectFieldErrors(problems);
   const secret = newApiTokenSecret();
   const expiresAt = days === null ? null : new Date(Date.now() + days * 86_400_000);
   const token = await program.change(async (tx, record) => {

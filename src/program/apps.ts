@@ -1,10 +1,10 @@
 // Apps and their shared test customers (R-APP-1, R-APP-2).
 import type { Viewer } from "../auth/viewer.js";
 import { validateApp } from "../domain/apps.js";
+import { checkText, type FieldError } from "../domain/fields.js";
 import { actorOf } from "../events/log.js";
-import { Conflict, RuleViolation } from "../graphql/errors.js";
+import { Conflict, rejectFieldErrors, RuleViolation } from "./refusals.js";
 import { decide, found, requirePartnerAdmin, requirePartnerOf } from "./guard.js";
-import { InputCheck } from "./input.js";
 import type { Program } from "./program.js";
 
 export interface AppInput { name: string; kind: string; dataFlow: string }
@@ -69,12 +69,12 @@ export async function registerTestCustomer(
   viewer: Viewer,
   input: { appId: string; customerRef: string; customerName: string; installedAt?: Date | null },
 ) {
-  const check = new InputCheck();
-  const customerRef = check.text("customerRef", input.customerRef, { max: 120 });
-  const customerName = check.text("customerName", input.customerName, { max: 200 });
+  const problems: FieldError[] = [];
+  const customerRef = checkText(problems, "customerRef", input.customerRef, { min: 1, max: 120 }) ?? "";
+  const customerName = checkText(problems, "customerName", input.customerName, { min: 1, max: 200 }) ?? "";
   const installedAt = input.installedAt ?? new Date();
-  if (installedAt.getTime() > Date.now() + 60_000) check.problems.push({ field: "installedAt", message: "cannot be in the future" });
-  check.done("R-APP-2");
+  if (installedAt.getTime() > Date.now() + 60_000) problems.push({ field: "installedAt", message: "cannot be in the future" });
+  rejectFieldErrors(problems, "R-APP-2");
   return program.change(async (tx, record) => {
     const app = found(await tx.app.findUnique({ where: { id: input.appId } }), "app");
     requirePartnerOf(viewer, app.partnerId, "app");
@@ -96,10 +96,10 @@ export async function recordTestCustomerUse(program: Program, viewer: Viewer, in
   return program.change(async (tx, record) => {
     const customer = found(await tx.testCustomer.findUnique({ where: { id: input.testCustomerId }, include: { app: true } }), "test customer");
     requirePartnerOf(viewer, customer.app.partnerId, "test customer");
-    const check = new InputCheck();
-    if (usedAt < customer.installedAt) check.problems.push({ field: "usedAt", message: "is before the customer installed the app" });
-    if (usedAt.getTime() > Date.now() + 60_000) check.problems.push({ field: "usedAt", message: "cannot be in the future" });
-    check.done("R-APP-2");
+    const problems: FieldError[] = [];
+    if (usedAt < customer.installedAt) problems.push({ field: "usedAt", message: "is before the customer installed the app" });
+    if (usedAt.getTime() > Date.now() + 60_000) problems.push({ field: "usedAt", message: "cannot be in the future" });
+    rejectFieldErrors(problems, "R-APP-2");
     const updated = await tx.testCustomer.update({
       where: { id: customer.id },
       data: {

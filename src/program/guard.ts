@@ -3,8 +3,9 @@
 // exactly like an unknown id, so nothing leaks; one it may see but may not act on is forbidden.
 import type { Viewer } from "../auth/viewer.js";
 import type { Decision } from "../domain/decision.js";
-import { Forbidden, InvalidInput, NotFound, RuleViolation } from "../graphql/errors.js";
-import type { FieldDecision, Marketplace } from "../domain/listings.js";
+import { Forbidden, InvalidInput, NotFound, RuleViolation } from "./refusals.js";
+import type { FieldDecision } from "../domain/fields.js";
+import type { Marketplace } from "../domain/listings/marketplaces.js";
 
 export type PartnerViewer = Extract<Viewer, { kind: "partner" }>;
 export type StaffViewer = Extract<Viewer, { kind: "staff" }>;

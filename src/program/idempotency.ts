@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import type { Viewer } from "../auth/viewer.js";
 import { actorOf, jsonSafe, type Tx } from "../events/log.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
-import { Conflict } from "../graphql/errors.js";
+import { Conflict } from "./refusals.js";
 import type { Program } from "./program.js";
 
 /** How long a key is remembered; a retry after that runs as a new request. */

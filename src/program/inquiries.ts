@@ -2,8 +2,8 @@
 import type { Viewer } from "../auth/viewer.js";
 import { answerInquiry as answerRule, canSendInquiry, validateInquiry } from "../domain/inquiries.js";
 import { actorOf } from "../events/log.js";
-import { Conflict } from "../graphql/errors.js";
-import { visibleToMarketplace } from "../domain/listings.js";
+import { Conflict } from "./refusals.js";
+import { visibleToMarketplace } from "../domain/listings/marketplaces.js";
 import { decide, found, requirePartnerOf, requireVisible } from "./guard.js";
 import { canSeeInquiry } from "./visibility.js";
 import type { Program } from "./program.js";

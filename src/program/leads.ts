@@ -2,7 +2,7 @@
 import type { Viewer } from "../auth/viewer.js";
 import { triageLead as triageRule, validateLead, type LeadStatus } from "../domain/leads.js";
 import { actorOf } from "../events/log.js";
-import { Conflict } from "../graphql/errors.js";
+import { Conflict } from "./refusals.js";
 import { decide, found, requirePartnerOf, requireStaff, requireVisible } from "./guard.js";
 import { canSeePartnerPrivate } from "./visibility.js";
 import type { Program } from "./program.js";

@@ -1,13 +1,13 @@
 // Listings on the two marketplaces: content through revisions, review, going live, delisting
 // (R-LIST-1..6, R-PART-5, R-USE-4).
 import type { Viewer } from "../auth/viewer.js";
-import {
-  allowedNextStates, canCreateListing, canSubmitRevision, isPublicChange, isShownState, placeEdit, reviewRevision, transition,
-  validateListingContent, type ListingContent, type ListingContentInput, type ListingState, type Marketplace,
-} from "../domain/listings.js";
+import { allowedNextStates, canCreateListing, transition } from "../domain/listings/lifecycle.js";
+import { canSubmitRevision, placeEdit, reviewRevision } from "../domain/listings/revisions.js";
+import { isPublicChange, isShownState, type ListingState, type Marketplace } from "../domain/listings/marketplaces.js";
+import { validateListingContent, type ListingContent, type ListingContentInput } from "../domain/listings/content.js";
 import { canReapply } from "../domain/usage.js";
 import { actorOf, type AppendedEvent, type NewEvent, type Tx } from "../events/log.js";
-import { Conflict, RuleViolation } from "../graphql/errors.js";
+import { Conflict, RuleViolation } from "./refusals.js";
 import { partnerApps, partnerValidations, standingOf } from "./facts.js";
 import { decide, found, requireClearanceFor, requirePartnerOf, requireStaff, requireStaffOrPartnerOf, requireVisible } from "./guard.js";
 import { canSeeListing } from "./visibility.js";

@@ -2,14 +2,12 @@
 // every listing; this file only reads the facts in pages and writes the decided changes set-based,
 // each with its event in the same transaction. Sweeping twice for one date changes nothing the second time.
 import type { Viewer } from "../auth/viewer.js";
-import {
-  DEFAULT_LOW_USAGE_POLICY, isoDate, lowUsageEvent, lowUsageStatus, startOfDay, trailingWindow,
-  type ActiveCustomersMonth, type LowUsagePolicy, type LowUsageResult,
-} from "../domain/usage.js";
-import type { ListingState } from "../domain/listings.js";
+import { DEFAULT_LOW_USAGE_POLICY, lowUsageEvent, lowUsageStatus, trailingWindow, type ActiveCustomersMonth, type LowUsagePolicy, type LowUsageResult } from "../domain/usage.js";
+import { isoDate, startOfDay } from "../domain/dates.js";
+import type { ListingState } from "../domain/listings/marketplaces.js";
 import { actorOf, type NewEvent, type Tx } from "../events/log.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
-import { InvalidInput } from "../graphql/errors.js";
+import { InvalidInput } from "./refusals.js";
 import { appendEvents, changeInBatch } from "./event-batch.js";
 import { requireStaff } from "./guard.js";
 import { storefrontChanged } from "./listings.js";

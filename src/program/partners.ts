@@ -1,13 +1,13 @@
 // Partners, members and agreements (R-PART-1..5).
 import { createHash } from "node:crypto";
 import type { Viewer } from "../auth/viewer.js";
-import { canSignAgreement, entryTierKey, type AgreementKind } from "../domain/partners.js";
+import { checkEmail, checkHttpUrl, checkText, URL_MAX, type FieldError } from "../domain/fields.js";
+import { canSignAgreement, entryTierKey, slugify, type AgreementKind } from "../domain/partners.js";
 import { actorOf } from "../events/log.js";
-import { Conflict, RuleViolation } from "../graphql/errors.js";
+import { Conflict, rejectFieldErrors, RuleViolation } from "./refusals.js";
 import { publishedAgreements, signatureFacts } from "./facts.js";
 import { decide, found, requirePartnerAdmin, requireStaff, requireVisible } from "./guard.js";
 import { canSeePartnerPrivate } from "./visibility.js";
-import { InputCheck, slugify } from "./input.js";
 import type { Program } from "./program.js";
 
 export interface SignUpInput {
@@ -20,16 +20,16 @@ export interface SignUpInput {
 
 /** A new partner with its first admin, at the policy's entry tier (R-PART-1). */
 export async function signUpPartner(program: Program, viewer: Viewer, input: SignUpInput) {
-  const check = new InputCheck();
-  const name = check.text("name", input.name, { max: 120 });
+  const problems: FieldError[] = [];
+  const name = checkText(problems, "name", input.name, { min: 1, max: 120 }) ?? "";
   const slug = input.slug?.trim() ? input.slug.trim() : slugify(name);
   if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(slug) || slug.length > 80) {
-    check.problems.push({ field: "slug", message: "must be lowercase letters, digits and single dashes, at most 80 characters" });
+    problems.push({ field: "slug", message: "must be lowercase letters, digits and single dashes, at most 80 characters" });
   }
-  const website = check.url("website", input.website);
-  const adminName = check.text("adminName", input.adminName, { max: 120 });
-  const adminEmail = check.email("adminEmail", input.adminEmail);
-  check.done();
+  const website = checkHttpUrl(problems, "website", input.website, URL_MAX);
+  const adminName = checkText(problems, "adminName", input.adminName, { min: 1, max: 120 }) ?? "";
+  const adminEmail = (checkEmail(problems, "adminEmail", input.adminEmail, true) ?? "").toLowerCase();
+  rejectFieldErrors(problems);
   return program.change(async (tx, record) => {
     if (await tx.partner.findUnique({ where: { slug } })) throw new Conflict(`the slug "${slug}" is taken; choose another`);
     if (await tx.partnerMember.findUnique({ where: { email: adminEmail } })) {
@@ -53,10 +53,10 @@ export async function signUpPartner(program: Program, viewer: Viewer, input: Sig
 
 export async function inviteMember(program: Program, viewer: Viewer, input: { partnerId: string; name: string; email: string; role: "ADMIN" | "MEMBER" }) {
   const admin = requirePartnerAdmin(viewer, input.partnerId, "partner");
-  const check = new InputCheck();
-  const name = check.text("name", input.name, { max: 120 });
-  const email = check.email("email", input.email);
-  check.done();
+  const problems: FieldError[] = [];
+  const name = checkText(problems, "name", input.name, { min: 1, max: 120 }) ?? "";
+  const email = (checkEmail(problems, "email", input.email, true) ?? "").toLowerCase();
+  rejectFieldErrors(problems);
   return program.change(async (tx, record) => {
     if (await tx.partnerMember.findUnique({ where: { email } })) throw new Conflict(`${email} already belongs to a partner`);
     const member = await tx.partnerMember.create({ data: { partnerId: input.partnerId, email, name, role: input.role, invitedById: admin.memberId } });
@@ -99,10 +99,10 @@ export const sha256 = (text: string) => createHash("sha256").update(text, "utf8"
 /** Staff publish a new version of a standard agreement; partners on the older one must re-sign (R-PART-5). */
 export async function publishAgreement(program: Program, viewer: Viewer, input: { kind: AgreementKind; title: string; body: string }) {
   requireStaff(viewer);
-  const check = new InputCheck();
-  const title = check.text("title", input.title, { max: 200 });
-  const body = check.text("body", input.body, { max: 200_000 });
-  check.done();
+  const problems: FieldError[] = [];
+  const title = checkText(problems, "title", input.title, { min: 1, max: 200 }) ?? "";
+  const body = checkText(problems, "body", input.body, { min: 1, max: 200_000 }) ?? "";
+  rejectFieldErrors(problems);
   return program.change(async (tx, record) => {
     const latest = await tx.agreementDocument.findFirst({ where: { kind: input.kind }, orderBy: { version: "desc" } });
     const version = (latest?.version ?? 0) + 1;

@@ -4,9 +4,9 @@
 import type { AppYearFacts, InquiryFacts, LeadFacts, Ladder, PremierInvitationFacts, Tier } from "../domain/tiers.js";
 import type { DataFlow } from "../domain/apps.js";
 import type { LeadStatus } from "../domain/leads.js";
-import { addDays, isoDate } from "../domain/usage.js";
+import { addDays, isoDate } from "../domain/dates.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
-import { RuleViolation } from "../graphql/errors.js";
+import { RuleViolation } from "./refusals.js";
 
 export type Reader = Pick<PrismaClient, "programPolicy" | "$queryRawUnsafe">;
 

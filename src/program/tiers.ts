@@ -10,12 +10,13 @@ import {
   type AssessmentPeriod, type AssessmentResult, type FrozenAssessment, type Ladder, type PartnerYearFigures, type PremierGrounds,
   type PremierInvitationFacts, type Tier, type TierProgress, type WhatIfAdjustments,
 } from "../domain/tiers.js";
-import { DEFAULT_LOW_USAGE_POLICY, isoDate, startOfDay } from "../domain/usage.js";
+import { DEFAULT_LOW_USAGE_POLICY } from "../domain/usage.js";
+import { isoDate, startOfDay } from "../domain/dates.js";
 import { actorOf, type NewEvent, type Tx } from "../events/log.js";
-import { Conflict, InvalidInput, RuleViolation } from "../graphql/errors.js";
+import { Conflict, InvalidInput, rejectFieldErrors, RuleViolation } from "./refusals.js";
 import { appendEvents, changeInBatch } from "./event-batch.js";
 import { decide, found, requireStaff, requireStaffOrPartnerOf } from "./guard.js";
-import { InputCheck } from "./input.js";
+import { checkText, type FieldError } from "../domain/fields.js";
 import type { Program } from "./program.js";
 import { invitationsFor, loadYearFacts, policyLadder, tiersHeld, type PartnerYearBundle, type Reader } from "./tier-facts.js";
 
@@ -409,11 +410,11 @@ export interface PolicyInput {
 }
 
 function checkedPolicy(input: PolicyInput, base: { feePolicy: string; lowUsageMinActiveCustomers: number; lowUsageWindowMonths: number; atRiskNoticeDays: number; tiers: readonly Tier[] }) {
-  const check = new InputCheck();
-  const feePolicy = input.feePolicy === undefined || input.feePolicy === null ? base.feePolicy : check.text("feePolicy", input.feePolicy, { max: 500 });
+  const problems: FieldError[] = [];
+  const feePolicy = input.feePolicy === undefined || input.feePolicy === null ? base.feePolicy : (checkText(problems, "feePolicy", input.feePolicy, { min: 1, max: 500 }) ?? "");
   const whole = (field: "lowUsageMinActiveCustomers" | "lowUsageWindowMonths" | "atRiskNoticeDays", min: number, max: number) => {
     const v = input[field] ?? base[field];
-    if (!Number.isInteger(v) || v < min || v > max) check.problems.push({ field, message: `must be a whole number from ${min} to ${max} (got ${v})` });
+    if (!Number.isInteger(v) || v < min || v > max) problems.push({ field, message: `must be a whole number from ${min} to ${max} (got ${v})` });
     return v;
   };
   const settings = {
@@ -422,7 +423,7 @@ function checkedPolicy(input: PolicyInput, base: { feePolicy: string; lowUsageMi
     lowUsageWindowMonths: whole("lowUsageWindowMonths", 1, 60),
     atRiskNoticeDays: whole("atRiskNoticeDays", 1, 365),
   };
-  check.done("R-TIER-1");
+  rejectFieldErrors(problems, "R-TIER-1");
   const tiers = decide(validateLadder((input.tiers ?? base.tiers).map((t) => ({ ...t, key: t.key.trim(), name: t.name.trim() }))));
   return { settings, tiers };
 }

@@ -17,7 +17,7 @@ import { stat } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { latestPerAppMonth, validateUsageRow, type UsageRow, type UsageRowInput } from "../domain/usage.js";
 import type { UsageUpsertResult } from "./usage.js";
-import { isUuid } from "../graphql/ids.js";
+import { isUuid } from "./ids.js";
 
 export type UsageFileFormat = "csv" | "ndjson";
 

@@ -3,10 +3,12 @@
 // event per batch in the same transaction. The GraphQL mutation and the bulk import share this writer.
 import { randomUUID } from "node:crypto";
 import type { Viewer } from "../auth/viewer.js";
-import { latestPerAppMonth, monthKey, validateUsageRow, type UsageRow, type UsageRowInput } from "../domain/usage.js";
+import { latestPerAppMonth, validateUsageRow, type UsageRow, type UsageRowInput } from "../domain/usage.js";
+import { monthKey } from "../domain/dates.js";
 import { actorOf, type Actor, type Tx } from "../events/log.js";
-import { InvalidInput, type FieldProblem } from "../graphql/errors.js";
-import { isUuid } from "../graphql/ids.js";
+import type { FieldError } from "../domain/fields.js";
+import { InvalidInput } from "./refusals.js";
+import { isUuid } from "./ids.js";
 import { appendEvents, changeInBatch } from "./event-batch.js";
 import { requireStaff } from "./guard.js";
 import type { Program } from "./program.js";
@@ -91,8 +93,8 @@ export async function writeUsageRows(tx: Tx, rows: readonly UsageRow[], actor: A
 }
 
 /** Field problems for rows whose app does not exist, named by their position in the batch. */
-export function unknownAppProblems(rows: readonly { appId: string }[], partnerOf: ReadonlyMap<string, string>, name: (i: number) => string): FieldProblem[] {
-  const problems: FieldProblem[] = [];
+export function unknownAppProblems(rows: readonly { appId: string }[], partnerOf: ReadonlyMap<string, string>, name: (i: number) => string): FieldError[] {
+  const problems: FieldError[] = [];
   rows.forEach((r, i) => {
     if (!partnerOf.has(r.appId)) problems.push({ field: `${name(i)}.appId`, message: `no app with id ${r.appId}` });
   });
@@ -110,7 +112,7 @@ export async function recordUsage(program: Program, viewer: Viewer, input: reado
     throw new InvalidInput([{ field: "rows", message: `at most ${MAX_USAGE_BATCH} rows per call (got ${input.length}); split the batch` }], "R-USE-1");
   }
   const asOf = program.today();
-  const problems: FieldProblem[] = [];
+  const problems: FieldError[] = [];
   const checked: UsageRow[] = [];
   const indexOf: number[] = [];
   input.forEach((row, i) => {

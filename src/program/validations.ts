@@ -2,9 +2,9 @@
 import type { Viewer } from "../auth/viewer.js";
 import { assignIntegrationManager as assignRule, canRecordCheck, canRequestValidation, completeValidation as completeRule,
   type ValidationCheckKind, type ValidationPurpose } from "../domain/apps.js";
-import type { Marketplace } from "../domain/listings.js";
+import type { Marketplace } from "../domain/listings/marketplaces.js";
 import { actorOf, type Tx } from "../events/log.js";
-import { Conflict, InvalidInput } from "../graphql/errors.js";
+import { Conflict, InvalidInput } from "./refusals.js";
 import { canRequestReapplication } from "../domain/usage.js";
 import { standingOf, testCustomerFacts } from "./facts.js";
 import { decide, found, requireClearanceFor, requirePartnerOf, requireStaff, requireVisible } from "./guard.js";

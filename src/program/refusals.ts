@@ -1,5 +1,8 @@
-// Typed errors returned in mutation results (@pothos/plugin-errors). A refused action changes nothing.
+// The program's refusals: what a use case throws when it will not act. A refused action changes
+// nothing (its transaction rolls back). The GraphQL layer maps each to an error type
+// (src/graphql/error-types.ts, @pothos/plugin-errors); the CLIs print them.
 import type { Refusal } from "../domain/decision.js";
+import type { FieldError } from "../domain/fields.js";
 
 export class ProgramError extends Error {}
 
@@ -27,18 +30,20 @@ export class NotFound extends ProgramError {
   }
 }
 
+/** The viewer may see the object but may not do this to it. */
 export class Forbidden extends ProgramError {}
 
-export interface FieldProblem {
-  readonly field: string;
-  readonly message: string;
-}
-
+/** Input that cannot be accepted, every problem by field (and the rule it falls under, if any). */
 export class InvalidInput extends ProgramError {
-  constructor(readonly problems: readonly FieldProblem[], readonly rule: string | null = null) {
+  constructor(readonly problems: readonly FieldError[], readonly rule: string | null = null) {
     super(problems.map((p) => `${p.field}: ${p.message}`).join("; ") || "invalid input");
   }
 }
 
 /** Someone else changed the same thing first; re-read and try again. */
 export class Conflict extends ProgramError {}
+
+/** Throws InvalidInput listing every problem, when there is one. */
+export function rejectFieldErrors(problems: readonly FieldError[], rule: string | null = null): void {
+  if (problems.length) throw new InvalidInput(problems, rule);
+}
