@@ -88,8 +88,9 @@ async function main() {
   const publish = async () => {
     const sentAt = performance.now() + performance.timeOrigin;
     const e = await program.change((_tx, record) => record({
-      type: "listing.revised", actor: systemActor, subjectType: "Listing", subjectId: listing.id, listingId: listing.id,
-      partnerId: listing.partnerId, marketplace: "COMMERCIAL", publicChange: true, after: { bench: true },
+      type: "listing.revised", actor: systemActor, subjectId: listing.id, listingId: listing.id,
+      partnerId: listing.partnerId, marketplace: "COMMERCIAL", publicChange: true,
+      before: { state: "LIVE", liveRevision: null }, after: { state: "LIVE", revision: 1, revisionStatus: "APPROVED" },
     }));
     return { position: e.position, sentAt };
   };

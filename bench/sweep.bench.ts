@@ -26,7 +26,7 @@ try {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   const check = (await c.query(`SELECT (SELECT count(*) FROM "Listing" WHERE "state" = 'AT_RISK')::int AS at_risk,
-    (SELECT count(*) FROM "Event" WHERE "type" = 'listing.low_usage_notice')::int AS notices`)).rows[0];
+    (SELECT count(*) FROM "Event" WHERE "type" = 'listing.low-usage-notice')::int AS notices`)).rows[0];
   await c.end();
   if (check.at_risk !== check.notices) throw new Error(`each notice needs its event: ${JSON.stringify(check)}`);
   const first = runs[0]!;

@@ -2,6 +2,7 @@
 // (UTC) and writes each state change with its event; nothing here reads the clock or the database.
 import { addDays, isoDate, monthFromIndex, monthIndex, monthKey, startOfMonth } from "./dates.js";
 import { allow, refuse, type Decision } from "./decision.js";
+import type { EventType } from "./events.js";
 import type { ValidationPurpose, ValidationStatus } from "./apps.js";
 import { isPublicChange, type ListingState } from "./listings/marketplaces.js";
 import { refuseFields, type FieldDecision } from "./fields.js";
@@ -259,10 +260,10 @@ export function lowUsageStatus(facts: LowUsageFacts): LowUsageResult {
 // ---------------------------------------------------------------------------------------------
 
 export const LOW_USAGE_EVENTS = {
-  notice: "listing.low_usage_notice",
+  notice: "listing.low-usage-notice",
   delisted: "listing.delisted",
-  recovered: "listing.low_usage_recovered",
-} as const;
+  recovered: "listing.low-usage-recovered",
+} as const satisfies Record<string, EventType>;
 
 export type LowUsageEventType = (typeof LOW_USAGE_EVENTS)[keyof typeof LOW_USAGE_EVENTS];
 

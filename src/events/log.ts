@@ -3,6 +3,7 @@
 // serialises appends so positions follow commit order (R-EVT-2).
 import type { Prisma } from "../generated/prisma/client.js";
 import type { Viewer } from "../auth/viewer.js";
+import { EVENT_CATALOGUE, type EventPayloads, type EventType } from "../domain/events.js";
 import type { Marketplace } from "../domain/listings/marketplaces.js";
 
 export type Tx = Prisma.TransactionClient;
@@ -25,19 +26,25 @@ export function actorOf(viewer: Viewer): Actor {
   }
 }
 
-export interface NewEvent {
-  readonly type: string;
+/**
+ * An event to append, typed by the catalogue (src/domain/events.ts): its payload must have the
+ * shape the catalogue gives its type. The subject type comes from the catalogue too.
+ */
+export type NewEvent = { [T in EventType]: NewEventOf<T> }[EventType];
+
+export interface NewEventOf<T extends EventType> {
+  readonly type: T;
   readonly actor: Actor;
-  readonly subjectType: string;
   readonly subjectId: string;
+  /** Set on every event whose audience includes the partner (its history and partnerEvents). */
   readonly partnerId?: string | null;
   readonly appId?: string | null;
   readonly listingId?: string | null;
   readonly marketplace?: Marketplace | null;
-  /** The change alters what the public marketplace shows (R-LIST-6). */
+  /** The change alters what the storefront shows (R-LIST-6); only for events with a `listing` storefront effect. */
   readonly publicChange?: boolean;
-  readonly before?: object | null;
-  readonly after?: object | null;
+  readonly before?: EventPayloads[T]["before"] | null;
+  readonly after?: EventPayloads[T]["after"] | null;
   readonly reason?: string | null;
   readonly requestId?: string | null;
 }
@@ -59,15 +66,20 @@ export interface AppendedEvent {
 
 /** The stored columns of an event (JSON-safe before/after), for appendEvent and the batch writer. */
 export function eventRow(e: NewEvent) {
+  const spec = EVENT_CATALOGUE[e.type];
+  // Programming errors, caught by any test that writes the event: the catalogue's promises hold for every row.
+  if (e.publicChange && spec.storefront !== "listing") throw new Error(`${e.type} cannot be a storefront change: its storefront effect is ${spec.storefront}`);
+  if (spec.audiences.includes("partner") && !e.partnerId) throw new Error(`${e.type} is read by its partner, so it must name the partner`);
+  const subjectType = spec.subject;
   return {
     type: e.type,
     actorKind: e.actor.kind,
     actorId: e.actor.id,
-    subjectType: e.subjectType,
+    subjectType,
     subjectId: e.subjectId,
     partnerId: e.partnerId ?? null,
-    appId: e.appId ?? (e.subjectType === "App" ? e.subjectId : null),
-    listingId: e.listingId ?? (e.subjectType === "Listing" ? e.subjectId : null),
+    appId: e.appId ?? (subjectType === "App" ? e.subjectId : null),
+    listingId: e.listingId ?? (subjectType === "Listing" ? e.subjectId : null),
     marketplace: e.marketplace ?? null,
     publicChange: e.publicChange ?? false,
     before: e.before ? jsonSafe(e.before) : null,

@@ -24,7 +24,7 @@ export async function createApiToken(program: Program, viewer: Viewer, input: { 
       data: { partnerId: input.partnerId, name, secretHash: hashApiToken(secret), createdById: admin.memberId, expiresAt },
     });
     await record({
-      type: "api-token.created", actor: actorOf(viewer), subjectType: "Partner", subjectId: input.partnerId, partnerId: input.partnerId,
+      type: "api-token.created", actor: actorOf(viewer), subjectId: input.partnerId, partnerId: input.partnerId,
       after: { apiTokenId: created.id, name, expiresAt },
     });
     return created;
@@ -40,7 +40,7 @@ export async function revokeApiToken(program: Program, viewer: Viewer, input: { 
     if (token.revokedAt) return token;
     const revoked = await tx.apiToken.update({ where: { id: token.id }, data: { revokedAt: new Date() } });
     await record({
-      type: "api-token.revoked", actor: actorOf(viewer), subjectType: "Partner", subjectId: token.partnerId, partnerId: token.partnerId,
+      type: "api-token.revoked", actor: actorOf(viewer), subjectId: token.partnerId, partnerId: token.partnerId,
       before: { apiTokenId: token.id, name: token.name }, after: { revokedAt: revoked.revokedAt },
     });
     return revoked;

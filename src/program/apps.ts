@@ -16,7 +16,7 @@ export async function createApp(program: Program, viewer: Viewer, input: AppInpu
     const app = decide(validateApp(input, others.map((o) => o.name)));
     const created = await tx.app.create({ data: { partnerId: input.partnerId, ...app } });
     await record({
-      type: "app.created", actor: actorOf(viewer), subjectType: "App", subjectId: created.id, partnerId: input.partnerId,
+      type: "app.created", actor: actorOf(viewer), subjectId: created.id, partnerId: input.partnerId,
       after: { name: app.name, kind: app.kind, dataFlow: app.dataFlow },
     });
     return created;
@@ -35,7 +35,7 @@ export async function updateApp(program: Program, viewer: Viewer, input: Partial
     if (next.name === app.name && next.kind === app.kind && next.dataFlow === app.dataFlow) return app;
     const updated = await tx.app.update({ where: { id: app.id }, data: next });
     await record({
-      type: "app.updated", actor: actorOf(viewer), subjectType: "App", subjectId: app.id, partnerId: app.partnerId,
+      type: "app.updated", actor: actorOf(viewer), subjectId: app.id, partnerId: app.partnerId,
       before: { name: app.name, kind: app.kind, dataFlow: app.dataFlow }, after: next,
     });
     return updated;
@@ -58,7 +58,7 @@ export async function retireApp(program: Program, viewer: Viewer, input: { appId
       });
     }
     const updated = await tx.app.update({ where: { id: app.id }, data: { status: "RETIRED" } });
-    await record({ type: "app.retired", actor: actorOf(viewer), subjectType: "App", subjectId: app.id, partnerId: app.partnerId, before: { status: app.status }, after: { status: "RETIRED" } });
+    await record({ type: "app.retired", actor: actorOf(viewer), subjectId: app.id, partnerId: app.partnerId, before: { status: app.status }, after: { status: "RETIRED" } });
     return updated;
   });
 }
@@ -83,7 +83,7 @@ export async function registerTestCustomer(
     }
     const customer = await tx.testCustomer.create({ data: { appId: app.id, customerRef, customerName, installedAt } });
     await record({
-      type: "test-customer.registered", actor: actorOf(viewer), subjectType: "App", subjectId: app.id, partnerId: app.partnerId,
+      type: "test-customer.registered", actor: actorOf(viewer), subjectId: app.id, partnerId: app.partnerId,
       after: { testCustomerId: customer.id, customerRef, customerName, installedAsCustomApp: true },
     });
     return customer;
@@ -109,7 +109,7 @@ export async function recordTestCustomerUse(program: Program, viewer: Viewer, in
       },
     });
     await record({
-      type: "test-customer.used", actor: actorOf(viewer), subjectType: "App", subjectId: customer.appId, partnerId: customer.app.partnerId,
+      type: "test-customer.used", actor: actorOf(viewer), subjectId: customer.appId, partnerId: customer.app.partnerId,
       before: { usageCount: customer.usageCount }, after: { testCustomerId: customer.id, usageCount: updated.usageCount, usedAt },
     });
     return updated;

@@ -27,7 +27,7 @@ export async function sendInquiry(
     ));
     const inquiry = await tx.inquiry.create({ data: { listingId: listing.id, partnerId: listing.partnerId, ...content } });
     await record({
-      type: "inquiry.received", actor: actorOf(viewer), subjectType: "Inquiry", subjectId: inquiry.id, partnerId: listing.partnerId,
+      type: "inquiry.received", actor: actorOf(viewer), subjectId: inquiry.id, partnerId: listing.partnerId,
       listingId: listing.id, marketplace: listing.marketplace, after: { from: content.senderEmail },
     });
     return inquiry;
@@ -47,7 +47,7 @@ export async function answerInquiry(program: Program, viewer: Viewer, input: { i
     });
     if (count !== 1) throw new Conflict("the inquiry was answered by someone else at the same time");
     await record({
-      type: "inquiry.answered", actor: actorOf(viewer), subjectType: "Inquiry", subjectId: inquiry.id, partnerId: inquiry.partnerId,
+      type: "inquiry.answered", actor: actorOf(viewer), subjectId: inquiry.id, partnerId: inquiry.partnerId,
       listingId: inquiry.listingId, marketplace: inquiry.listing.marketplace, after: { responseSeconds: answer.responseSeconds },
     });
     return tx.inquiry.findUniqueOrThrow({ where: { id: inquiry.id } });

@@ -17,7 +17,7 @@ export async function sendLead(
   return program.change(async (tx, record) => {
     const created = await tx.lead.create({ data: { partnerId: input.partnerId, ...lead, submittedById: member.memberId } });
     await record({
-      type: "lead.sent", actor: actorOf(viewer), subjectType: "Lead", subjectId: created.id, partnerId: input.partnerId,
+      type: "lead.sent", actor: actorOf(viewer), subjectId: created.id, partnerId: input.partnerId,
       after: { company: lead.company, status: "NEW" },
     });
     return created;
@@ -37,7 +37,7 @@ export async function triageLead(program: Program, viewer: Viewer, input: { lead
     });
     if (count !== 1) throw new Conflict("the lead was triaged by someone else at the same time; re-read it and try again");
     await record({
-      type: "lead.triaged", actor: actorOf(viewer), subjectType: "Lead", subjectId: lead.id, partnerId: lead.partnerId,
+      type: "lead.triaged", actor: actorOf(viewer), subjectId: lead.id, partnerId: lead.partnerId,
       before: { status: lead.status }, after: { status: next.status }, reason: next.triageNote,
     });
     return tx.lead.findUniqueOrThrow({ where: { id: lead.id } });

@@ -6,7 +6,8 @@ import { canSubmitRevision, placeEdit, reviewRevision } from "../domain/listings
 import { isPublicChange, isShownState, type ListingState, type Marketplace } from "../domain/listings/marketplaces.js";
 import { validateListingContent, type ListingContent, type ListingContentInput } from "../domain/listings/content.js";
 import { canReapply } from "../domain/usage.js";
-import { actorOf, type AppendedEvent, type NewEvent, type Tx } from "../events/log.js";
+import type { EventType } from "../domain/events.js";
+import { actorOf, type AppendedEvent, type NewEvent, type NewEventOf, type Tx } from "../events/log.js";
 import { Conflict, RuleViolation } from "./refusals.js";
 import { partnerApps, partnerValidations, standingOf } from "./facts.js";
 import { decide, found, requireClearanceFor, requirePartnerOf, requireStaff, requireStaffOrPartnerOf, requireVisible } from "./guard.js";
@@ -63,11 +64,13 @@ async function bumpListing(tx: Tx, l: { id: string; version: number }, data: Par
   if (count !== 1) throw new Conflict("the listing was changed by someone else at the same time; re-read it and try again");
 }
 
-function listingEvent(l: LoadedListing, type: string, viewer: Viewer, extra: Partial<NewEvent>): NewEvent {
+type ListingEventFields<T extends EventType> = Omit<NewEventOf<T>, "type" | "actor" | "subjectId" | "partnerId" | "appId" | "listingId" | "marketplace">;
+
+function listingEvent<T extends EventType>(l: LoadedListing, type: T, viewer: Viewer, extra: ListingEventFields<T>): NewEvent {
   return {
-    type, actor: actorOf(viewer), subjectType: "Listing", subjectId: l.id, partnerId: l.partnerId, appId: l.appId, listingId: l.id,
+    type, actor: actorOf(viewer), subjectId: l.id, partnerId: l.partnerId, appId: l.appId, listingId: l.id,
     marketplace: l.marketplace, ...extra,
-  };
+  } as NewEventOf<T> as NewEvent;
 }
 
 export async function createListing(program: Program, viewer: Viewer, input: { appId: string; marketplace: Marketplace; content: ListingContentArgs }) {
@@ -84,7 +87,7 @@ export async function createListing(program: Program, viewer: Viewer, input: { a
         categories: { create: categoryIds.map((categoryId) => ({ categoryId })) } },
     });
     await record({
-      type: "listing.created", actor: actorOf(viewer), subjectType: "Listing", subjectId: listing.id, partnerId: app.partnerId, appId: app.id,
+      type: "listing.created", actor: actorOf(viewer), subjectId: listing.id, partnerId: app.partnerId, appId: app.id,
       listingId: listing.id, marketplace: input.marketplace, after: { state: "DRAFT", app: app.name, name: checked.name },
     });
     return listing;

@@ -151,7 +151,7 @@ export async function runLowUsageSweep(
       const applied = await changeInBatch(program, async (tx) => {
         const updated = await applyChanges(tx, changes);
         const events: NewEvent[] = changes.filter((c) => updated.has(c.listing.id)).map(({ listing: l, event }) => ({
-          type: event.type, actor, subjectType: "Listing", subjectId: l.id, partnerId: l.partnerId, appId: l.appId, listingId: l.id,
+          type: event.type, actor, subjectId: l.id, partnerId: l.partnerId, appId: l.appId, listingId: l.id,
           marketplace: l.marketplace, publicChange: storefrontChanged(event.before.state, event.after.state),
           before: event.before, after: event.after, reason: event.reason,
         }));

@@ -44,7 +44,7 @@ export async function signUpPartner(program: Program, viewer: Viewer, input: Sig
     const partner = await tx.partner.create({ data: { name, slug, website, tierKey } });
     const admin = await tx.partnerMember.create({ data: { partnerId: partner.id, email: adminEmail, name: adminName, role: "ADMIN" } });
     await record({
-      type: "partner.joined", actor: actorOf(viewer), subjectType: "Partner", subjectId: partner.id, partnerId: partner.id,
+      type: "partner.joined", actor: actorOf(viewer), subjectId: partner.id, partnerId: partner.id,
       after: { name, slug, tier: tierKey, admin: adminEmail },
     });
     return { partner, admin };
@@ -61,7 +61,7 @@ export async function inviteMember(program: Program, viewer: Viewer, input: { pa
     if (await tx.partnerMember.findUnique({ where: { email } })) throw new Conflict(`${email} already belongs to a partner`);
     const member = await tx.partnerMember.create({ data: { partnerId: input.partnerId, email, name, role: input.role, invitedById: admin.memberId } });
     await record({
-      type: "member.invited", actor: actorOf(viewer), subjectType: "Partner", subjectId: input.partnerId, partnerId: input.partnerId,
+      type: "member.invited", actor: actorOf(viewer), subjectId: input.partnerId, partnerId: input.partnerId,
       after: { memberId: member.id, email, role: input.role },
     });
     return member;
@@ -87,7 +87,7 @@ export async function removeMember(program: Program, viewer: Viewer, input: { me
     const updated = await tx.partnerMember.updateMany({ where: { id: member.id, removedAt: null }, data: { removedAt: new Date() } });
     if (updated.count !== 1) throw new Conflict("the member was removed by someone else");
     await record({
-      type: "member.removed", actor: actorOf(viewer), subjectType: "Partner", subjectId: member.partnerId, partnerId: member.partnerId,
+      type: "member.removed", actor: actorOf(viewer), subjectId: member.partnerId, partnerId: member.partnerId,
       before: { memberId: member.id, email: member.email, role: member.role },
     });
     return { ...member, removedAt: new Date() };
@@ -110,7 +110,7 @@ export async function publishAgreement(program: Program, viewer: Viewer, input: 
       data: { kind: input.kind, version, title, body, bodySha256: sha256(body), publishedById: viewer.kind === "staff" && !viewer.system ? viewer.staffId : null },
     });
     await record({
-      type: "agreement.published", actor: actorOf(viewer), subjectType: "AgreementDocument", subjectId: doc.id,
+      type: "agreement.published", actor: actorOf(viewer), subjectId: doc.id,
       before: latest ? { version: latest.version } : null, after: { kind: doc.kind, version, bodySha256: doc.bodySha256 },
     });
     return doc;
@@ -142,7 +142,7 @@ export async function signAgreement(
       include: { document: true },
     });
     await record({
-      type: "agreement.signed", actor: actorOf(viewer), subjectType: "Partner", subjectId: input.partnerId, partnerId: input.partnerId,
+      type: "agreement.signed", actor: actorOf(viewer), subjectId: input.partnerId, partnerId: input.partnerId,
       after: { kind: doc.kind, version: doc.version, bodySha256: doc.bodySha256 },
     });
     return signature;

@@ -264,7 +264,7 @@ async function writeAssessments(
   await tx.$executeRawUnsafe(`UPDATE "ProgramPolicy" SET "lockedAt" = now() WHERE "id" = $1::uuid AND "lockedAt" IS NULL`, ctx.policyId);
   return appendEvents(tx, decided.map((d) => ({
     type: d.supersedes ? "tier.reassessed" : "tier.assessed",
-    actor: ctx.actor, subjectType: "TierAssessment", subjectId: d.assessmentId, partnerId: d.partnerId,
+    actor: ctx.actor, subjectId: d.assessmentId, partnerId: d.partnerId,
     before: { tier: d.previousTierKey, ...(d.supersedes ? { assessmentId: d.supersedes.id, resultTier: d.supersedes.resultTierKey } : {}) },
     after: {
       year: ctx.year, effectiveYear: ctx.effectiveYear, tier: d.frozen.resultTierKey, change: d.result.change, invitation: d.result.invitation,
@@ -388,7 +388,7 @@ export async function invitePremier(program: Program, viewer: Viewer, input: { p
       data: { partnerId: partner.id, ...ok.grounds, effectiveYear: ok.effectiveYear, invitedById: staff.staffId },
     });
     await record({
-      type: "tier.premier-invited", actor: actorOf(viewer), subjectType: "Partner", subjectId: partner.id, partnerId: partner.id,
+      type: "tier.premier-invited", actor: actorOf(viewer), subjectId: partner.id, partnerId: partner.id,
       after: { invitationId: invitation.id, effectiveYear: ok.effectiveYear, decidedBy: `the assessment of ${ok.effectiveYear - 1}`, grounds: ok.grounds },
       reason: "Premier is by invitation only (R-TIER-5); it applies if the partner still meets Premier's requirements at that assessment.",
     });
@@ -450,7 +450,7 @@ export async function createProgramPolicy(program: Program, viewer: Viewer, inpu
       data: { year: input.year, version: (last?.version ?? 0) + 1, ...settings, createdById: staff.system ? null : staff.staffId, tiers: { create: tiers.map((t) => ({ ...t })) } },
     });
     await record({
-      type: "policy.created", actor: actorOf(viewer), subjectType: "ProgramPolicy", subjectId: policy.id,
+      type: "policy.created", actor: actorOf(viewer), subjectId: policy.id,
       before: last ? { policyId: last.id, version: last.version } : null,
       after: { year: policy.year, version: policy.version, ...settings, tiers },
     });
@@ -481,7 +481,7 @@ export async function updateProgramPolicy(program: Program, viewer: Viewer, inpu
       await tx.policyTier.createMany({ data: tiers.map((t) => ({ ...t, policyId: policy.id })) });
     }
     await record({
-      type: "policy.updated", actor: actorOf(viewer), subjectType: "ProgramPolicy", subjectId: policy.id,
+      type: "policy.updated", actor: actorOf(viewer), subjectId: policy.id,
       before: { ...base, id: undefined, createdAt: undefined }, after: { year: policy.year, version: policy.version, ...settings, tiers },
     });
     return policy;

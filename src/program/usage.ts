@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import type { Viewer } from "../auth/viewer.js";
 import { latestPerAppMonth, validateUsageRow, type UsageRow, type UsageRowInput } from "../domain/usage.js";
 import { monthKey } from "../domain/dates.js";
-import { actorOf, type Actor, type Tx } from "../events/log.js";
+import { actorOf, type Actor, type NewEventOf, type Tx } from "../events/log.js";
 import type { FieldError } from "../domain/fields.js";
 import { InvalidInput } from "./refusals.js";
 import { isUuid } from "./ids.js";
@@ -74,9 +74,9 @@ export async function upsertUsageRows(tx: Pick<Tx, "$queryRawUnsafe">, rows: rea
 }
 
 /** The usage.recorded event of one batch or one whole import (R-EVT-1): counts and the months covered. */
-export function usageRecordedEvent(actor: Actor, result: UsageUpsertResult, extra: Record<string, unknown> = {}) {
+export function usageRecordedEvent(actor: Actor, result: UsageUpsertResult, extra: Record<string, unknown> = {}): NewEventOf<"usage.recorded"> {
   return {
-    type: "usage.recorded", actor, subjectType: "UsageBatch", subjectId: randomUUID(),
+    type: "usage.recorded", actor, subjectId: randomUUID(),
     after: { rows: result.rows, created: result.created, replaced: result.replaced, apps: result.apps, firstMonth: result.firstMonth, lastMonth: result.lastMonth, ...extra },
   };
 }

@@ -49,7 +49,7 @@ export async function requestValidation(
       data: { appId: app.id, marketplace: input.marketplace, attempt: request.attempt, purpose, openSlot: "open", requestedById: partner.memberId, testCustomerId },
     });
     await record({
-      type: "validation.requested", actor: actorOf(viewer), subjectType: "AppValidation", subjectId: validation.id, partnerId: app.partnerId, appId: app.id,
+      type: "validation.requested", actor: actorOf(viewer), subjectId: validation.id, partnerId: app.partnerId, appId: app.id,
       marketplace: input.marketplace, after: { app: app.name, attempt: request.attempt, purpose, status: "REQUESTED" },
     });
     return validation;
@@ -82,7 +82,7 @@ export async function assignIntegrationManager(program: Program, viewer: Viewer,
     const next = decide(assignRule({ status: v.status }, { id: manager.id, role: manager.role }));
     await bump(tx, v.id, v.version, { status: next.status, integrationManagerId: manager.id, assignedAt: new Date() });
     await record({
-      type: "validation.assigned", actor: actorOf(viewer), subjectType: "AppValidation", subjectId: v.id, partnerId: v.app.partnerId, appId: v.appId,
+      type: "validation.assigned", actor: actorOf(viewer), subjectId: v.id, partnerId: v.app.partnerId, appId: v.appId,
       marketplace: v.marketplace, before: { status: v.status }, after: { status: next.status, integrationManager: manager.name },
     });
     return tx.appValidation.findUniqueOrThrow({ where: { id: v.id } });
@@ -109,7 +109,7 @@ export async function recordValidationCheck(
       update: { passed: outcome.check.passed, notes: outcome.check.notes, recordedById: staff.staffId, recordedAt: new Date() },
     });
     await record({
-      type: "validation.check-recorded", actor: actorOf(viewer), subjectType: "AppValidation", subjectId: v.id, partnerId: v.app.partnerId, appId: v.appId,
+      type: "validation.check-recorded", actor: actorOf(viewer), subjectId: v.id, partnerId: v.app.partnerId, appId: v.appId,
       marketplace: v.marketplace,
       before: previous ? { kind: previous.kind, passed: previous.passed } : null,
       after: { kind: check.kind, passed: check.passed, notes: check.notes },
@@ -134,7 +134,7 @@ export async function completeValidation(
     await bump(tx, v.id, v.version, { status: done.status, openSlot: null, completedAt: new Date(), outcomeNotes: done.outcomeNotes });
     await record({
       type: done.status === "PASSED" ? "validation.passed" : "validation.failed",
-      actor: actorOf(viewer), subjectType: "AppValidation", subjectId: v.id, partnerId: v.app.partnerId, appId: v.appId, marketplace: v.marketplace,
+      actor: actorOf(viewer), subjectId: v.id, partnerId: v.app.partnerId, appId: v.appId, marketplace: v.marketplace,
       before: { status: v.status }, after: { status: done.status, app: v.app.name, attempt: v.attempt, purpose: v.purpose },
       reason: done.outcomeNotes,
     });

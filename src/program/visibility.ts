@@ -12,6 +12,7 @@
 // invitations and an app's monthly usage (R-USE-2 is program staff's sweep) read to an integration
 // manager like another partner's, and their events are left out of its history.
 import type { Viewer } from "../auth/viewer.js";
+import { eventTypesFor } from "../domain/events.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { SHOWN_STATES, visibleMarketplaces, type Marketplace } from "../domain/listings/marketplaces.js";
 
@@ -91,8 +92,8 @@ export function canSeePartnerPrivate(viewer: Viewer, partnerId: string): boolean
   return !isIntegrationManager(viewer) && canSeePartnerWork(viewer, partnerId);
 }
 
-/** What an integration manager's history holds: events about apps (and their test customers), validations and listings. */
-const validationWorkSubjects = ["App", "AppValidation", "Listing"];
+/** What an integration manager's history holds (the event catalogue's audience): App Validation's work on apps, test customers, validations and listings. */
+const integrationManagerTypes: readonly string[] = eventTypesFor("integrationManager");
 
 /**
  * History rows the viewer may read (besides whose they are): events about a FedRAMP listing or
@@ -102,11 +103,11 @@ const validationWorkSubjects = ["App", "AppValidation", "Listing"];
 export function eventWhere(viewer: Viewer): Prisma.EventWhereInput {
   const marketplace: Prisma.EventWhereInput = viewer.fedrampCleared ? {} : { OR: [{ marketplace: null }, { marketplace: "COMMERCIAL" }] };
   if (!isIntegrationManager(viewer)) return marketplace;
-  return { AND: [marketplace, { subjectType: { in: validationWorkSubjects } }] };
+  return { AND: [marketplace, { type: { in: [...integrationManagerTypes] } }] };
 }
 
 /** eventWhere, for one event already read (the subscriptions' in-memory feed). */
-export function canSeeEvent(viewer: Viewer, e: { marketplace: Marketplace | null; subjectType: string }): boolean {
+export function canSeeEvent(viewer: Viewer, e: { marketplace: Marketplace | null; type: string }): boolean {
   if (e.marketplace === "FEDRAMP" && !viewer.fedrampCleared) return false;
-  return !isIntegrationManager(viewer) || validationWorkSubjects.includes(e.subjectType);
+  return !isIntegrationManager(viewer) || integrationManagerTypes.includes(e.type);
 }

@@ -9,6 +9,7 @@ import { encodeGlobalID } from "@pothos/plugin-relay";
 import { createInMemoryCache, useResponseCache } from "@graphql-yoga/plugin-response-cache";
 import { getOperationAST, type ExecutionResult } from "graphql";
 import type { Plugin } from "graphql-yoga";
+import { EVENT_CATALOGUE, EVENT_TYPES, isEventType } from "../domain/events.js";
 import type { EventFeed, ProgramEventRow } from "../events/feed.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { schema } from "../graphql/schema.js";
@@ -19,8 +20,8 @@ const STOREFRONT_FIELDS = new Set(["listings", "listing", "categories"]);
 const PAGE_TYPE = "QueryListingsConnection";
 const MARKETPLACES = ["COMMERCIAL", "FEDRAMP"] as const;
 
-/** Events that change the storefront without being a listing's own public change. */
-const STOREFRONT_EVENT_TYPES = ["tier.assessed", "tier.reassessed", "app.updated", "usage.recorded", "policy.created", "policy.updated"];
+/** Events that change the storefront without being a listing's own public change (the event catalogue's storefront effects). */
+const STOREFRONT_EVENT_TYPES: readonly string[] = EVENT_TYPES.filter((t) => !["none", "listing"].includes(EVENT_CATALOGUE[t].storefront));
 
 export interface CacheEntity {
   readonly typename: string;
@@ -28,31 +29,29 @@ export interface CacheEntity {
 }
 
 /**
- * What an event changes on the storefront, as cache entities: the listing itself (its detail page and
- * every page showing it) and every page of its marketplace (what a page holds, its order and its
- * counts all move when a listing appears, disappears or changes). Tier and app changes touch the
- * partner or app shown on listings; usage moves the popularity order; a policy renames tiers.
+ * What an event changes on the storefront, as cache entities, by its storefront effect in the event
+ * catalogue: a listing's public change drops the listing itself (its detail page and every page
+ * showing it) and every page of its marketplace (what a page holds, its order and its counts all move
+ * when a listing appears, disappears or changes). Tier and app changes touch the partner or app shown
+ * on listings; usage moves the popularity order; a policy renames tiers on every badge.
  */
 export function storefrontEntities(e: Pick<ProgramEventRow, "type" | "publicChange" | "listingId" | "partnerId" | "appId" | "subjectId" | "marketplace">): CacheEntity[] {
   const pages = (m: string | null) => (m ? [m] : MARKETPLACES).map((id) => ({ typename: PAGE_TYPE, id }));
   if (e.publicChange) {
     return [...(e.listingId ? [{ typename: "Listing", id: encodeGlobalID("Listing", e.listingId) }] : []), ...pages(e.marketplace)];
   }
-  switch (e.type) {
-    case "tier.assessed":
-    case "tier.reassessed":
+  if (!isEventType(e.type)) return [];
+  switch (EVENT_CATALOGUE[e.type].storefront) {
+    case "partner":
       return e.partnerId ? [{ typename: "Partner", id: encodeGlobalID("Partner", e.partnerId) }, ...pages(null)] : pages(null);
-    case "app.updated": {
-      const appId = e.appId ?? e.subjectId;
-      return [{ typename: "App", id: encodeGlobalID("App", appId) }, ...pages(null)];
-    }
-    case "usage.recorded":
+    case "app":
+      return [{ typename: "App", id: encodeGlobalID("App", e.appId ?? e.subjectId) }, ...pages(null)];
+    case "popularity":
       return pages(null);
-    case "policy.created":
-    case "policy.updated":
-      // Tier names on every partner's badge and in the tier facet.
+    case "ladder":
       return [{ typename: "Partner" }, ...pages(null)];
-    default:
+    case "listing":
+    case "none":
       return [];
   }
 }
@@ -142,7 +141,7 @@ export function createStorefrontCache(opts: { ttlMs?: number; max?: number } = {
     plugin,
     invalidate,
     follow(feed) {
-      const where: Prisma.EventWhereInput = { OR: [{ publicChange: true }, { type: { in: STOREFRONT_EVENT_TYPES } }] };
+      const where: Prisma.EventWhereInput = { OR: [{ publicChange: true }, { type: { in: [...STOREFRONT_EVENT_TYPES] } }] };
       const events = feed.subscribe({ after: null, where, matches: (e) => e.publicChange || STOREFRONT_EVENT_TYPES.includes(e.type) });
       void (async () => {
         for await (const e of events) invalidate(storefrontEntities(e));

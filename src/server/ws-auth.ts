@@ -2,6 +2,7 @@
 // a revoked API token, an expired JWT or a removed member loses its subscriptions: every few
 // seconds (one check per distinct token), and at once when a revocation or removal commits.
 import type { WebSocket } from "ws";
+import { EVENT_CATALOGUE, EVENT_TYPES } from "../domain/events.js";
 import { resolveViewer, UnauthenticatedError } from "../auth/viewer.js";
 import type { TokenService } from "../auth/tokens.js";
 import type { EventFeed } from "../events/feed.js";
@@ -40,10 +41,11 @@ export function createConnectionAuth(opts: { tokens: TokenService; prisma: Prism
 
   const timer = setInterval(() => void recheck(), opts.everyMs);
   timer.unref();
+  const revoking: readonly string[] = EVENT_TYPES.filter((t) => EVENT_CATALOGUE[t].revokesAccess);
   const revocations = opts.feed.subscribe({
     after: null,
-    where: { type: { in: ["api-token.revoked", "member.removed"] } },
-    matches: (e) => e.type === "api-token.revoked" || e.type === "member.removed",
+    where: { type: { in: [...revoking] } },
+    matches: (e) => revoking.includes(e.type),
   });
   void (async () => {
     for await (const _ of revocations) await recheck();

@@ -32,8 +32,8 @@ async function commit(n: number, tag: string): Promise<{ position: bigint; odd: 
   const out: { position: bigint; odd: boolean }[] = [];
   for (let i = 0; i < n; i++) {
     const e = await program.change((_tx, record) => record({
-      type: "test.feed", actor: systemActor, subjectType: "Test", subjectId: crypto.randomUUID(),
-      after: { tag, i, odd: i % 2 === 1 },
+      type: "usage.recorded", actor: systemActor, subjectId: crypto.randomUUID(),
+      after: { rows: 0, created: 0, replaced: 0, apps: 0, firstMonth: null, lastMonth: null, tag, i, odd: i % 2 === 1 },
     }));
     out.push({ position: e.position, odd: i % 2 === 1 });
   }

@@ -155,13 +155,13 @@ describe("the event log's order", () => {
     let slowCommitting = 0;
     let fastDone = 0;
     const slow = program.change(async (_tx, record) => {
-      const e = await record({ type: "test.slow", actor, subjectType: "Partner", subjectId });
+      const e = await record({ type: "usage.recorded", actor, subjectId });
       await sleep(400); // holds its position open while another transaction appends
       slowCommitting = Date.now();
       return e.position;
     });
     await sleep(100);
-    const fast = program.change(async (_tx, record) => (await record({ type: "test.fast", actor, subjectType: "Partner", subjectId })).position)
+    const fast = program.change(async (_tx, record) => (await record({ type: "usage.recorded", actor, subjectId })).position)
       .then((position) => {
         fastDone = Date.now();
         return position;

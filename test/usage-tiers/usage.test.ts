@@ -215,15 +215,15 @@ describe("R-USE-2 / R-USE-3: the low-usage sweep", () => {
     const l = await listingOf("Northwind Scheduler");
     const q = `query($id: ID!) { node(id: $id) { ... on Listing { events(first: 20) { edges { node { type before after reason } } } } } }`;
     const r = await t.gql(q, { id: gid("Listing", l.id) }, w.partners.northwind.adminToken);
-    const types = r.data.node.events.edges.map((e: any) => e.node.type).filter((x: string) => x.startsWith("listing.low_usage") || x === "listing.delisted");
-    expect(types).toEqual(["listing.delisted", "listing.low_usage_notice", "listing.low_usage_recovered", "listing.low_usage_notice"]);
-    const rows = await prisma().event.findMany({ where: { listingId: l.id, type: { in: ["listing.delisted", "listing.low_usage_notice", "listing.low_usage_recovered"] } } });
+    const types = r.data.node.events.edges.map((e: any) => e.node.type).filter((x: string) => x.startsWith("listing.low-usage") || x === "listing.delisted");
+    expect(types).toEqual(["listing.delisted", "listing.low-usage-notice", "listing.low-usage-recovered", "listing.low-usage-notice"]);
+    const rows = await prisma().event.findMany({ where: { listingId: l.id, type: { in: ["listing.delisted", "listing.low-usage-notice", "listing.low-usage-recovered"] } } });
     for (const e of rows) expect(e).toMatchObject({ partnerId: w.partners.northwind.id, appId: l.appId, marketplace: "COMMERCIAL", actorKind: "STAFF" });
     expect(rows.find((e) => e.type === "listing.delisted")!.publicChange).toBe(true);
-    const notice = rows.find((e) => e.type === "listing.low_usage_notice")!;
+    const notice = rows.find((e) => e.type === "listing.low-usage-notice")!;
     expect(notice.reason).toMatch(/will be delisted on 2027-02-04/);
     const feed = await t.gql(`{ events(first: 50) { edges { node { type } } } }`, {}, w.partners.northwind.adminToken);
-    expect(feed.data.events.edges.map((e: any) => e.node.type)).toEqual(expect.arrayContaining(["listing.low_usage_notice", "listing.delisted"]));
+    expect(feed.data.events.edges.map((e: any) => e.node.type)).toEqual(expect.arrayContaining(["listing.low-usage-notice", "listing.delisted"]));
   });
 });
 

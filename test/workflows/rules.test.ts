@@ -180,11 +180,11 @@ describe("refusals and the event log", () => {
     const listing = await listingOf("Northwind Insights");
     await expect(t.service.program.change(async (tx, record) => {
       await tx.listing.update({ where: { id: listing.id }, data: { delistNote: "half done" } });
-      await record({ type: "test.half-done", actor: { kind: "SYSTEM", id: null }, subjectType: "Listing", subjectId: listing.id });
+      await record({ type: "listing.delisted", actor: { kind: "SYSTEM", id: null }, subjectId: listing.id, partnerId: listing.partnerId, reason: "half done" });
       throw new Error("crash after the event was written");
     })).rejects.toThrow("crash");
     expect(await snapshot()).toEqual(before);
-    expect(await prisma().event.count({ where: { type: "test.half-done" } })).toBe(0);
+    expect(await prisma().event.count({ where: { type: "listing.delisted", reason: "half done" } })).toBe(0);
     await expect(prisma().$executeRawUnsafe(`UPDATE "Event" SET "type" = 'x'`)).rejects.toThrow(/append-only/);
     await expect(prisma().$executeRawUnsafe(`DELETE FROM "Event"`)).rejects.toThrow(/append-only/);
   });

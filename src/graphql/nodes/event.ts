@@ -1,4 +1,5 @@
 import { GraphQLError } from "graphql";
+import { EVENT_CATALOGUE, EVENT_TYPES, isEventType } from "../../domain/events.js";
 import { builder } from "../builder.js";
 import { ActorKindEnum, MarketplaceEnum } from "../enums.js";
 import { answeredWithoutQuery, uuidOrNil } from "../ids.js";
@@ -8,13 +9,19 @@ import type { Prisma } from "../../generated/prisma/client.js";
 import type { ProgramEventRow } from "../../events/feed.js";
 import type { Viewer } from "../../auth/viewer.js";
 
+/** The event catalogue, as the API documents it. */
+const EVENT_TYPE_DESCRIPTION = [
+  "What happened, one of the program's event types:",
+  ...EVENT_TYPES.map((t) => `- \`${t}\`: ${EVENT_CATALOGUE[t].description}`),
+].join("\n");
+
 export const EventNode = builder.prismaObject("Event", {
   description: "One entry of the append-only program history (R-EVT-1). `position` orders events; resume after it (R-EVT-2).",
   fields: (t) => ({
     id: t.exposeID("id"),
     position: t.string({ resolve: (e) => e.position.toString() }),
     occurredAt: t.expose("occurredAt", { type: "DateTime" }),
-    type: t.exposeString("type"),
+    type: t.exposeString("type", { description: EVENT_TYPE_DESCRIPTION }),
     actorKind: t.expose("actorKind", { type: ActorKindEnum }),
     actorId: t.exposeID("actorId", { nullable: true }),
     subjectType: t.exposeString("subjectType"),
@@ -135,9 +142,12 @@ builder.queryFields((t) => ({
     cursor: "position",
     description: "Program history, newest first: program staff read everything, integration managers App Validation's, a partner its own events only.",
     authScopes: { authenticated: true },
-    args: { type: t.arg.string({ required: false, description: "Only events of this type, e.g. listing.live." }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.event.findMany({
+    args: { type: t.arg.string({ required: false, description: "Only events of this type, e.g. listing.live (see `Event.type`)." }) },
+    resolve: (query, _root, args, ctx) => {
+      if (args.type && !isEventType(args.type)) {
+        throw new GraphQLError(`type: "${args.type.slice(0, 80)}" is no event type; see Event.type for the list`, { extensions: { code: "BAD_USER_INPUT" } });
+      }
+      return ctx.prisma.event.findMany({
         ...query,
         where: {
           AND: [
@@ -148,6 +158,7 @@ builder.queryFields((t) => ({
           ],
         },
         orderBy: { position: "desc" },
-      }),
+      });
+    },
   }),
 }));
