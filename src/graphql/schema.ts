@@ -10,7 +10,7 @@ import "./nodes/storefront.js";
 import "./nodes/policy.js";
 import "./nodes/agreement.js";
 import "./nodes/tier.js";
-import "./nodes/usage.js";
+import "./nodes/delisting-risk.js";
 import "./nodes/lead.js";
 import "./nodes/inquiry.js";
 import "./nodes/event.js";
@@ -25,5 +25,6 @@ import "./mutations/leads.js";
 import "./mutations/inquiries.js";
 import "./mutations/usage.js";
 import "./mutations/tiers.js";
+import "./mutations/api-tokens.js";
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -1,7 +1,4 @@
 import { builder } from "../builder.js";
-import { uuidOrNil } from "../ids.js";
-import { PartnerNode } from "./partner.js";
-import { createApiToken, revokeApiToken } from "../../program/api-tokens.js";
 
 export const ApiTokenNode = builder.prismaObject("ApiToken", {
   description: "A long-lived token for a partner's own systems. The secret is shown once, at creation; only its hash is kept.",
@@ -14,48 +11,3 @@ export const ApiTokenNode = builder.prismaObject("ApiToken", {
     revokedAt: t.expose("revokedAt", { type: "DateTime", nullable: true }),
   }),
 });
-
-builder.prismaObjectField(PartnerNode, "apiTokens", (t) =>
-  t.relation("apiTokens", {
-    authScopes: (p) => ({ partnerPrivate: p.id }),
-    description: "The partner's API tokens (never their secrets), newest first.",
-    query: { orderBy: { createdAt: "desc" } },
-  }),
-);
-
-const CreatedApiToken = builder.objectRef<{ secret: string; tokenId: string }>("CreatedApiToken").implement({
-  fields: (t) => ({
-    secret: t.exposeString("secret", { description: "Use as `Authorization: Bearer <secret>`. Shown only now: store it safely." }),
-    apiToken: t.prismaField({
-      type: ApiTokenNode,
-      resolve: (query, p, _args, ctx) => ctx.prisma.apiToken.findUniqueOrThrow({ ...query, where: { id: p.tokenId } }),
-    }),
-  }),
-});
-
-builder.mutationFields((t) => ({
-  createApiToken: t.field({
-    type: CreatedApiToken,
-    description: "A partner admin creates an API token for the partner's own systems (acts as a partner member).",
-    errors: {},
-    args: {
-      partnerId: t.arg.globalID({ required: true, for: PartnerNode }),
-      name: t.arg.string({ required: true }),
-      expiresInDays: t.arg.int({ required: false, description: "1 to 730; without it the token lasts until revoked." }),
-    },
-    resolve: async (_root, args, ctx) => {
-      const { token, secret } = await createApiToken(ctx.program, ctx.viewer, { partnerId: uuidOrNil(args.partnerId.id), name: args.name, expiresInDays: args.expiresInDays });
-      return { secret, tokenId: token.id };
-    },
-  }),
-  revokeApiToken: t.prismaField({
-    type: ApiTokenNode,
-    description: "Revoked at once: HTTP requests with it are refused and its WebSocket subscriptions are closed.",
-    errors: {},
-    args: { apiTokenId: t.arg.id({ required: true }) },
-    resolve: async (query, _root, args, ctx) => {
-      const token = await revokeApiToken(ctx.program, ctx.viewer, { apiTokenId: uuidOrNil(String(args.apiTokenId)) });
-      return ctx.prisma.apiToken.findUniqueOrThrow({ ...query, where: { id: token.id } });
-    },
-  }),
-}));

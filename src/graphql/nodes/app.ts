@@ -1,8 +1,10 @@
+import { delistingRisk } from "../../program/low-usage.js";
 import { builder } from "../builder.js";
 import { uuidOrNil } from "../ids.js";
 import { appWhere, eventWhere, listingWhere, ownPartnerId } from "../../program/visibility.js";
 import { visibleMarketplaces } from "../../domain/listings/marketplaces.js";
 import { AppKindEnum, AppStatusEnum, DataFlowEnum } from "../enums.js";
+import { DelistingRiskType } from "./delisting-risk.js";
 import { PartnerNode } from "./partner.js";
 
 const ownOf = (parent: { partnerId: string }) => ({ ownPartner: parent.partnerId });
@@ -39,6 +41,26 @@ export const AppNode = builder.prismaNode("App", {
       description: "Monthly usage (R-USE-1), newest first: the partner and program staff.",
       args: { months: t.arg.int({ required: false, defaultValue: 24 }) },
       query: ({ months }) => ({ orderBy: { month: "desc" }, take: Math.min(Math.max(months ?? 24, 1), 120) }),
+    }),
+    delistingRisk: t.field({
+      type: DelistingRiskType,
+      nullable: true,
+      authScopes: (a) => ({ partnerPrivate: a.partnerId }),
+      description: "R-USE-2 for the app's listing closest to delisting (at risk with the earliest deadline, else live); null when none is on a marketplace.",
+      args: { asOf: t.arg({ type: "Date", required: false }) },
+      select: {
+        id: true,
+        listings: {
+          where: { state: { in: ["LIVE", "AT_RISK"] } },
+          select: { state: true, atRiskDeadline: true, firstLiveAt: true, marketplace: true },
+          orderBy: [{ atRiskDeadline: { sort: "asc", nulls: "last" } }, { marketplace: "asc" }],
+        },
+      },
+      resolve: async (a, args, ctx) => {
+        const l = a.listings.find((x) => visibleMarketplaces(ctx.viewer).includes(x.marketplace));
+        if (!l) return null;
+        return { ...(await delistingRisk(ctx.prisma, { appId: a.id, ...l }, args.asOf ?? ctx.program.today())), marketplace: l.marketplace };
+      },
     }),
   }),
 });

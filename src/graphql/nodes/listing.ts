@@ -1,7 +1,9 @@
+import { delistingRisk } from "../../program/low-usage.js";
 import { builder } from "../builder.js";
 import { uuidOrNil } from "../ids.js";
 import { canSeePartnerWork, eventWhere, listingWhere } from "../../program/visibility.js";
 import { ContactKindEnum, DelistReasonEnum, ListingStateEnum, MarketplaceEnum, RevisionStatusEnum } from "../enums.js";
+import { DelistingRiskType } from "./delisting-risk.js";
 
 export const ListingNode = builder.prismaNode("Listing", {
   id: { field: "id" },
@@ -38,6 +40,14 @@ export const ListingNode = builder.prismaNode("Listing", {
     revisions: t.relation("revisions", {
       authScopes: (listing) => ({ ownPartner: listing.partnerId }),
       query: { orderBy: { number: "desc" } },
+    }),
+    delistingRisk: t.field({
+      type: DelistingRiskType,
+      authScopes: (l) => ({ partnerPrivate: l.partnerId }),
+      description: "R-USE-2: how this listing stands against the low-usage minimum (the partner and staff).",
+      args: { asOf: t.arg({ type: "Date", required: false, description: "Default: the program's today." }) },
+      select: { appId: true, state: true, atRiskDeadline: true, firstLiveAt: true, marketplace: true },
+      resolve: async (l, args, ctx) => ({ ...(await delistingRisk(ctx.prisma, l, args.asOf ?? ctx.program.today())), marketplace: l.marketplace }),
     }),
   }),
 });

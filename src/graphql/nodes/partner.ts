@@ -5,6 +5,9 @@ import { visibleMarketplaces } from "../../domain/listings/marketplaces.js";
 import { AgreementKindEnum, PartnerRoleEnum } from "../enums.js";
 import { standingOf } from "../../program/facts.js";
 import type { AgreementStanding } from "../../domain/partners.js";
+import { InvalidInput } from "../../program/refusals.js";
+import { currentTier, tierProgress, tierWhatIf } from "../../program/tiers.js";
+import { PartnerTierType, TierProgressType, TierWhatIfInput, TierWhatIfType } from "./tier.js";
 
 const AgreementDocumentStandingType = builder.objectRef<AgreementStanding["documents"][number]>("AgreementDocumentStanding").implement({
   fields: (t) => ({
@@ -60,6 +63,55 @@ export const PartnerNode = builder.prismaNode("Partner", {
       authScopes: privateTo,
       description: "Whether the partner is in the program (R-PART-2) or must re-sign a newer version (R-PART-5).",
       resolve: (p, _args, ctx) => standingOf(ctx.prisma, p.id),
+    }),
+    apiTokens: t.relation("apiTokens", {
+      authScopes: privateTo,
+      description: "The partner's API tokens (never their secrets), newest first.",
+      query: { orderBy: { createdAt: "desc" } },
+    }),
+    currentTier: t.field({
+      type: PartnerTierType,
+      authScopes: privateTo,
+      errors: {},
+      description: "The tier held for a program year (default: the program's current year).",
+      args: { year: t.arg.int({ required: false }) },
+      resolve: (p, args, ctx) => currentTier(ctx.prisma, p.id, args.year ?? ctx.program.today().getUTCFullYear()),
+    }),
+    tierProgress: t.field({
+      type: TierProgressType,
+      authScopes: privateTo,
+      errors: {},
+      description: "R-TIER-9: progress toward the next tier over the year to date (informational only).",
+      args: { asOf: t.arg({ type: "Date", required: false, description: "Default: the program's today." }) },
+      resolve: (p, args, ctx) => tierProgress(ctx.prisma, p.id, args.asOf ?? ctx.program.today()),
+    }),
+    tierWhatIf: t.field({
+      type: TierWhatIfType,
+      authScopes: privateTo,
+      errors: {},
+      description: "What tier the assessment would give with these changes, explained the same way. Changes nothing.",
+      args: {
+        adjustments: t.arg({ type: TierWhatIfInput, required: true }),
+        year: t.arg.int({ required: false, description: "The year to assess (default: the year of asOf, so far)." }),
+        asOf: t.arg({ type: "Date", required: false }),
+      },
+      resolve: (p, { adjustments: a, year, asOf }, ctx) => {
+        const problems = [];
+        if (a.retention != null && !(a.retention >= 0 && a.retention <= 1)) problems.push({ field: "adjustments.retention", message: "must be from 0 to 1" });
+        if (a.medianResponseHours != null && !(a.medianResponseHours >= 0)) problems.push({ field: "adjustments.medianResponseHours", message: "must be 0 or more" });
+        if (problems.length) throw new InvalidInput(problems);
+        const when = asOf ?? ctx.program.today();
+        return tierWhatIf(ctx.prisma, p.id, {
+          ...(a.activeCustomersDelta != null ? { activeCustomersDelta: a.activeCustomersDelta } : {}),
+          ...(a.liveAppsDelta != null ? { liveAppsDelta: a.liveAppsDelta } : {}),
+          ...(a.leadsSentDelta != null ? { leadsSentDelta: a.leadsSentDelta } : {}),
+          ...(a.leadsWonDelta != null ? { leadsWonDelta: a.leadsWonDelta } : {}),
+          ...(a.leadsLostDelta != null ? { leadsLostDelta: a.leadsLostDelta } : {}),
+          ...(a.retention != null ? { retention: a.retention } : {}),
+          ...(a.medianResponseHours != null ? { medianResponseHours: a.medianResponseHours } : {}),
+          ...(a.makeAppBidirectional ? { makeAppBidirectional: a.makeAppBidirectional.id } : {}),
+        }, { year, asOf: when });
+      },
     }),
     events: t.relatedConnection("events", {
       cursor: "position",

@@ -1,14 +1,12 @@
 // Tiers as partners and staff read them: frozen assessments (R-TIER-8), Premier invitations
-// (R-TIER-5), and on Partner the current tier, progress (R-TIER-9) and what-if, each explained
-// requirement by requirement with evidence and shortfall.
+// (R-TIER-5), and the shapes of a partner's current tier, progress (R-TIER-9) and what-if (the
+// fields themselves are on Partner), each explained requirement by requirement with evidence and shortfall.
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import type { AppYearFigures, AssessmentResult, PartnerYearFigures, RequirementResult, TierEligibility } from "../../domain/tiers.js";
-import { currentTier, tierProgress, tierWhatIf, type CurrentTier, type TierProgressAnswer, type WhatIfAnswer } from "../../program/tiers.js";
+import type { CurrentTier, TierProgressAnswer, WhatIfAnswer } from "../../program/tiers.js";
 import { builder } from "../builder.js";
 import { DataFlowEnum, InvitationStatusEnum } from "../enums.js";
-import { InvalidInput } from "../../program/refusals.js";
 import { AppNode } from "./app.js";
-import { PartnerNode } from "./partner.js";
 
 export const TierRequirementResultType = builder.objectRef<RequirementResult>("TierRequirementResult").implement({
   description: "One requirement of one tier, judged: met or not, the figure, what was required, the exact shortfall and the evidence.",
@@ -137,7 +135,7 @@ const TierSourceEnum = builder.enumType("TierSource", {
   values: ["ASSESSMENT", "PARTNER_RECORD"] as const,
 });
 
-const PartnerTierType = builder.objectRef<CurrentTier>("PartnerTier").implement({
+export const PartnerTierType = builder.objectRef<CurrentTier>("PartnerTier").implement({
   description: "The tier a partner holds for a whole program year (R-TIER-2..4).",
   fields: (t) => ({
     year: t.exposeInt("year"),
@@ -152,7 +150,7 @@ const PartnerTierType = builder.objectRef<CurrentTier>("PartnerTier").implement(
   }),
 });
 
-const TierProgressType = builder.objectRef<TierProgressAnswer>("TierProgress").implement({
+export const TierProgressType = builder.objectRef<TierProgressAnswer>("TierProgress").implement({
   description: "R-TIER-9: the next tier's requirements against the year-to-date figures. Informational: tiers change only at the annual assessment.",
   fields: (t) => ({
     asOf: t.field({ type: "Date", resolve: (p) => p.asOf }),
@@ -172,7 +170,7 @@ const WhatIfBasisEnum = builder.enumType("WhatIfBasis", {
   values: ["YEAR_TO_DATE", "FULL_YEAR"] as const,
 });
 
-const TierWhatIfType = builder.objectRef<WhatIfAnswer>("TierWhatIf").implement({
+export const TierWhatIfType = builder.objectRef<WhatIfAnswer>("TierWhatIf").implement({
   description: "What the assessment would decide with adjusted figures, next to what it decides without them. Changes nothing.",
   fields: (t) => ({
     asOf: t.field({ type: "Date", resolve: (w) => w.asOf }),
@@ -183,7 +181,7 @@ const TierWhatIfType = builder.objectRef<WhatIfAnswer>("TierWhatIf").implement({
   }),
 });
 
-const TierWhatIfInput = builder.inputType("TierWhatIfInput", {
+export const TierWhatIfInput = builder.inputType("TierWhatIfInput", {
   description: "Hypothetical changes to a partner's figures.",
   fields: (t) => ({
     activeCustomersDelta: t.float({ required: false, description: "Added to every month's active customers." }),
@@ -196,53 +194,3 @@ const TierWhatIfInput = builder.inputType("TierWhatIfInput", {
     makeAppBidirectional: t.globalID({ required: false, for: AppNode, description: "This app made live, declared BIDIRECTIONAL and calling both ways." }),
   }),
 });
-
-/** Tiers are the partner's business with program staff, not integration managers' (visibility.ts). */
-const own = (p: { id: string }) => ({ partnerPrivate: p.id });
-
-builder.prismaObjectFields(PartnerNode, (t) => ({
-  currentTier: t.field({
-    type: PartnerTierType,
-    authScopes: own,
-    errors: {},
-    description: "The tier held for a program year (default: the program's current year).",
-    args: { year: t.arg.int({ required: false }) },
-    resolve: (p, args, ctx) => currentTier(ctx.prisma, p.id, args.year ?? ctx.program.today().getUTCFullYear()),
-  }),
-  tierProgress: t.field({
-    type: TierProgressType,
-    authScopes: own,
-    errors: {},
-    description: "R-TIER-9: progress toward the next tier over the year to date (informational only).",
-    args: { asOf: t.arg({ type: "Date", required: false, description: "Default: the program's today." }) },
-    resolve: (p, args, ctx) => tierProgress(ctx.prisma, p.id, args.asOf ?? ctx.program.today()),
-  }),
-  tierWhatIf: t.field({
-    type: TierWhatIfType,
-    authScopes: own,
-    errors: {},
-    description: "What tier the assessment would give with these changes, explained the same way. Changes nothing.",
-    args: {
-      adjustments: t.arg({ type: TierWhatIfInput, required: true }),
-      year: t.arg.int({ required: false, description: "The year to assess (default: the year of asOf, so far)." }),
-      asOf: t.arg({ type: "Date", required: false }),
-    },
-    resolve: (p, { adjustments: a, year, asOf }, ctx) => {
-      const problems = [];
-      if (a.retention != null && !(a.retention >= 0 && a.retention <= 1)) problems.push({ field: "adjustments.retention", message: "must be from 0 to 1" });
-      if (a.medianResponseHours != null && !(a.medianResponseHours >= 0)) problems.push({ field: "adjustments.medianResponseHours", message: "must be 0 or more" });
-      if (problems.length) throw new InvalidInput(problems);
-      const when = asOf ?? ctx.program.today();
-      return tierWhatIf(ctx.prisma, p.id, {
-        ...(a.activeCustomersDelta != null ? { activeCustomersDelta: a.activeCustomersDelta } : {}),
-        ...(a.liveAppsDelta != null ? { liveAppsDelta: a.liveAppsDelta } : {}),
-        ...(a.leadsSentDelta != null ? { leadsSentDelta: a.leadsSentDelta } : {}),
-        ...(a.leadsWonDelta != null ? { leadsWonDelta: a.leadsWonDelta } : {}),
-        ...(a.leadsLostDelta != null ? { leadsLostDelta: a.leadsLostDelta } : {}),
-        ...(a.retention != null ? { retention: a.retention } : {}),
-        ...(a.medianResponseHours != null ? { medianResponseHours: a.medianResponseHours } : {}),
-        ...(a.makeAppBidirectional ? { makeAppBidirectional: a.makeAppBidirectional.id } : {}),
-      }, { year, asOf: when });
-    },
-  }),
-}));
