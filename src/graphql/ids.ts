@@ -42,3 +42,9 @@ export function answeredWithoutQuery<T>(query: object, value: T): T {
   void { ...query };
   return value;
 }
+
+/**
+ * For an ID argument of a type that is no Node (its `id` is the database id): names the type, as a
+ * relay global id argument names its own (`relayGlobalIDFor`), for the API's tools and tests.
+ */
+export const idOf = (typename: string) => ({ extensions: { idOf: typename } });

@@ -27,11 +27,6 @@ const tokens = {} as Record<Role, string | undefined>;
 const idPool: string[] = [];
 /** Real ids by type, so that an argument often gets an id of the kind it is for. */
 const idsOf: Record<string, string[]> = {};
-/** Argument name -> the type its ids are of. */
-const ID_ARGS: Record<string, string> = {
-  partnerId: "Partner", appId: "App", listingId: "Listing", validationId: "AppValidation", memberId: "PartnerMember", managerId: "StaffUser",
-  testCustomerId: "TestCustomer", leadId: "Lead", inquiryId: "Inquiry", policyId: "ProgramPolicy", apiTokenId: "ApiToken", makeAppBidirectional: "App",
-};
 let baselinePosition = 0n;
 
 beforeAll(async () => {
@@ -112,11 +107,24 @@ function stringFor(name: string): fc.Arbitrary<string> {
 
 const int32 = fc.oneof(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), fc.constantFrom(0, 1, -1, 2, 100, 2 ** 31 - 1, -(2 ** 31)));
 
-function scalarArb(type: GraphQLScalarType, name: string): fc.Arbitrary<unknown> {
+/** An argument or input field, with the schema's extensions (where an ID says what it is the id of). */
+interface Input {
+  readonly name: string;
+  readonly extensions?: Readonly<Record<string, unknown>> | null;
+}
+
+/** The type an ID input names, from the schema: a relay global id's type, or the type of a database id (ids.ts, idOf). */
+function idTypeOf(input: Input): string | undefined {
+  const ext = (input.extensions ?? {}) as { relayGlobalIDFor?: { typename: string }[] | null; idOf?: string };
+  return ext.relayGlobalIDFor?.[0]?.typename ?? ext.idOf;
+}
+
+function scalarArb(type: GraphQLScalarType, input: Input): fc.Arbitrary<unknown> {
+  const name = input.name;
   switch (type.name) {
     case "String": return stringFor(name);
     case "ID": {
-      const own = idsOf[ID_ARGS[name] ?? ""] ?? [];
+      const own = idsOf[idTypeOf(input) ?? ""] ?? [];
       return fc.oneof(
         { weight: own.length ? 6 : 0, arbitrary: own.length ? fc.constantFrom(...own) : fc.constant("") },
         { weight: 3, arbitrary: fc.constantFrom(...idPool) }, { weight: 1, arbitrary: hostileString }, { weight: 1, arbitrary: fc.uuid() },
@@ -133,29 +141,29 @@ function scalarArb(type: GraphQLScalarType, name: string): fc.Arbitrary<unknown>
   }
 }
 
-function inputArb(type: GraphQLInputType, name: string, depth = 0): fc.Arbitrary<unknown> {
-  if (isNonNullType(type)) return nonNullArb(type.ofType, name, depth);
-  return fc.oneof({ weight: 1, arbitrary: fc.constant(null) }, { weight: 4, arbitrary: nonNullArb(type, name, depth) });
+function inputArb(type: GraphQLInputType, input: Input, depth = 0): fc.Arbitrary<unknown> {
+  if (isNonNullType(type)) return nonNullArb(type.ofType, input, depth);
+  return fc.oneof({ weight: 1, arbitrary: fc.constant(null) }, { weight: 4, arbitrary: nonNullArb(type, input, depth) });
 }
 
-function nonNullArb(type: GraphQLInputType, name: string, depth: number): fc.Arbitrary<unknown> {
-  if (type instanceof GraphQLNonNull) return nonNullArb(type.ofType, name, depth);
-  if (type instanceof GraphQLList) return fc.array(inputArb(type.ofType, name, depth + 1), { maxLength: depth > 1 ? 1 : 4 });
+function nonNullArb(type: GraphQLInputType, input: Input, depth: number): fc.Arbitrary<unknown> {
+  if (type instanceof GraphQLNonNull) return nonNullArb(type.ofType, input, depth);
+  if (type instanceof GraphQLList) return fc.array(inputArb(type.ofType, input, depth + 1), { maxLength: depth > 1 ? 1 : 4 });
   if (type instanceof GraphQLEnumType) {
     // Mostly real values; sometimes garbage, which GraphQL must refuse as a variable error.
     return fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...type.getValues().map((v) => v.name)) }, { weight: 1, arbitrary: hostileString });
   }
   if (type instanceof GraphQLInputObjectType) {
     const fields = Object.values(type.getFields());
-    const shape = Object.fromEntries(fields.map((f) => [f.name, inputArb(f.type, f.name, depth + 1)]));
+    const shape = Object.fromEntries(fields.map((f) => [f.name, inputArb(f.type, f, depth + 1)]));
     return fc.record(shape, { requiredKeys: fields.filter((f) => isNonNullType(f.type)).map((f) => f.name) });
   }
-  if (type instanceof GraphQLScalarType) return scalarArb(type, name);
+  if (type instanceof GraphQLScalarType) return scalarArb(type, input);
   return hostileString;
 }
 
 function argsArb(field: GraphQLField<unknown, unknown>): fc.Arbitrary<Record<string, unknown>> {
-  const shape = Object.fromEntries(field.args.map((a) => [a.name, inputArb(a.type, a.name)]));
+  const shape = Object.fromEntries(field.args.map((a) => [a.name, inputArb(a.type, a)]));
   return fc.record(shape, { requiredKeys: field.args.filter((a) => isNonNullType(a.type)).map((a) => a.name) }) as fc.Arbitrary<Record<string, unknown>>;
 }
 
@@ -222,6 +230,18 @@ const roleArb = fc.oneof(
 describe("generated input to every mutation as every role", () => {
   it("covers every mutation of the schema", () => {
     expect(mutationFields.length).toBeGreaterThan(25);
+  });
+
+  it("every ID argument says what it is the id of (a new one without it would get only foreign ids here)", () => {
+    const ids = (inputs: readonly Input[], types: readonly (GraphQLInputType | undefined)[], where: string): string[] =>
+      inputs.flatMap((input, i) => {
+        const named = getNamedType(types[i]!);
+        if (named instanceof GraphQLInputObjectType) return ids(Object.values(named.getFields()), Object.values(named.getFields()).map((f) => f.type), `${where}.${input.name}`);
+        return named.name === "ID" && !idTypeOf(input) ? [`${where}(${input.name})`] : [];
+      });
+    const unnamed = mutationFields.flatMap((f) => ids(f.args, f.args.map((a) => a.type), f.name));
+    expect(unnamed).toEqual([]);
+    for (const type of new Set(mutationFields.flatMap((f) => f.args.map(idTypeOf)).filter(Boolean))) expect(idsOf[type!], type).toBeDefined();
   });
 
   for (const field of mutationFields) {

@@ -1,7 +1,8 @@
 // A partner admin's API tokens for the partner's own systems: created (the secret shown once) and revoked.
 import { createApiToken, revokeApiToken } from "../../program/api-tokens.js";
+import { access } from "../access.js";
 import { builder } from "../builder.js";
-import { uuidOrNil } from "../ids.js";
+import { uuidOrNil, idOf } from "../ids.js";
 import { ApiTokenNode } from "../nodes/api-token.js";
 import { PartnerNode } from "../nodes/partner.js";
 
@@ -17,6 +18,7 @@ const CreatedApiToken = builder.objectRef<{ secret: string; tokenId: string }>("
 
 builder.mutationFields((t) => ({
   createApiToken: t.field({
+    ...access("partnerAdmin", "partnerWork"),
     type: CreatedApiToken,
     description: "A partner admin creates an API token for the partner's own systems (acts as a partner member).",
     errors: {},
@@ -31,10 +33,11 @@ builder.mutationFields((t) => ({
     },
   }),
   revokeApiToken: t.prismaField({
+    ...access("partnerAdmin", "partnerPrivate"),
     type: ApiTokenNode,
     description: "Revoked at once: HTTP requests with it are refused and its WebSocket subscriptions are closed.",
     errors: {},
-    args: { apiTokenId: t.arg.id({ required: true }) },
+    args: { apiTokenId: t.arg.id({ required: true, ...idOf("ApiToken") }) },
     resolve: async (query, _root, args, ctx) => {
       const token = await revokeApiToken(ctx.program, ctx.viewer, { apiTokenId: uuidOrNil(String(args.apiTokenId)) });
       return ctx.prisma.apiToken.findUniqueOrThrow({ ...query, where: { id: token.id } });

@@ -1,12 +1,14 @@
+import { access } from "../access.js";
 import { builder } from "../builder.js";
 import { AppKindEnum, DataFlowEnum } from "../enums.js";
-import { uuidOrNil } from "../ids.js";
+import { uuidOrNil, idOf } from "../ids.js";
 import { AppNode, TestCustomerNode } from "../nodes/app.js";
 import { PartnerNode } from "../nodes/partner.js";
 import { createApp, recordTestCustomerUse, registerTestCustomer, retireApp, updateApp } from "../../program/apps.js";
 
 builder.mutationFields((t) => ({
   createApp: t.prismaField({
+    ...access("partnerMember", "partnerWork"),
     type: AppNode,
     description: "A partner's new app with its kind and data flow (R-APP-1).",
     errors: {},
@@ -22,6 +24,7 @@ builder.mutationFields((t) => ({
     },
   }),
   updateApp: t.prismaField({
+    ...access("partnerMember", "partnerWork"),
     type: AppNode,
     errors: {},
     args: {
@@ -38,6 +41,7 @@ builder.mutationFields((t) => ({
     },
   }),
   retireApp: t.prismaField({
+    ...access("partnerAdmin", "partnerWork"),
     type: AppNode,
     description: "A retired app no longer counts as an active app (R-LIST-2); it must have no listing on a marketplace.",
     errors: {},
@@ -48,6 +52,7 @@ builder.mutationFields((t) => ({
     },
   }),
   registerTestCustomer: t.prismaField({
+    ...access("partnerMember", "partnerWork"),
     type: TestCustomerNode,
     description: "A shared customer installed the app as a custom app (R-APP-2).",
     errors: {},
@@ -63,10 +68,11 @@ builder.mutationFields((t) => ({
     },
   }),
   recordTestCustomerUse: t.prismaField({
+    ...access("partnerMember", "partnerWork"),
     type: TestCustomerNode,
     description: "The test customer used the app (R-APP-2 needs an install and use).",
     errors: {},
-    args: { testCustomerId: t.arg.id({ required: true }), usedAt: t.arg({ type: "DateTime", required: false }) },
+    args: { testCustomerId: t.arg.id({ required: true, ...idOf("TestCustomer") }), usedAt: t.arg({ type: "DateTime", required: false }) },
     resolve: async (query, _root, args, ctx) => {
       const c = await recordTestCustomerUse(ctx.program, ctx.viewer, { testCustomerId: uuidOrNil(String(args.testCustomerId)), usedAt: args.usedAt });
       return ctx.prisma.testCustomer.findUniqueOrThrow({ ...query, where: { id: c.id } });

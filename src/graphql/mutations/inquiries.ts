@@ -1,11 +1,13 @@
+import { access } from "../access.js";
 import { builder } from "../builder.js";
-import { uuidOrNil } from "../ids.js";
+import { uuidOrNil, idOf } from "../ids.js";
 import { InquiryNode } from "../nodes/inquiry.js";
 import { ListingNode } from "../nodes/listing.js";
 import { answerInquiry, sendInquiry } from "../../program/inquiries.js";
 
 builder.mutationFields((t) => ({
   sendInquiry: t.field({
+    ...access("anyone", "listing"),
     type: "Boolean",
     description: "Anyone writes to a partner through a live listing's contact form (R-INQ-1).",
     errors: {},
@@ -22,10 +24,11 @@ builder.mutationFields((t) => ({
     },
   }),
   answerInquiry: t.prismaField({
+    ...access("partnerMember", "partnerPrivate"),
     type: InquiryNode,
     description: "The partner answers an inquiry once; the response time counts toward customer centricity.",
     errors: {},
-    args: { inquiryId: t.arg.id({ required: true }), response: t.arg.string({ required: true }) },
+    args: { inquiryId: t.arg.id({ required: true, ...idOf("Inquiry") }), response: t.arg.string({ required: true }) },
     resolve: async (query, _root, args, ctx) => {
       const i = await answerInquiry(ctx.program, ctx.viewer, { inquiryId: uuidOrNil(String(args.inquiryId)), response: args.response });
       return ctx.prisma.inquiry.findUniqueOrThrow({ ...query, where: { id: i.id } });

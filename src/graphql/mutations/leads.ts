@@ -1,12 +1,14 @@
+import { access } from "../access.js";
 import { builder } from "../builder.js";
 import { LeadStatusEnum } from "../enums.js";
-import { uuidOrNil } from "../ids.js";
+import { uuidOrNil, idOf } from "../ids.js";
 import { LeadNode } from "../nodes/lead.js";
 import { PartnerNode } from "../nodes/partner.js";
 import { sendLead, triageLead } from "../../program/leads.js";
 
 builder.mutationFields((t) => ({
   sendLead: t.prismaField({
+    ...access("partnerMember", "partnerWork"),
     type: LeadNode,
     description: "A partner sends the program a lead (R-LEAD-1).",
     errors: {},
@@ -23,10 +25,11 @@ builder.mutationFields((t) => ({
     },
   }),
   triageLead: t.prismaField({
+    ...access("programStaff", "partnerPrivate"),
     type: LeadNode,
     description: "Staff move a lead: NEW → ACCEPTED or REJECTED; ACCEPTED → WON or LOST.",
     errors: {},
-    args: { leadId: t.arg.id({ required: true }), status: t.arg({ type: LeadStatusEnum, required: true }), note: t.arg.string({ required: false }) },
+    args: { leadId: t.arg.id({ required: true, ...idOf("Lead") }), status: t.arg({ type: LeadStatusEnum, required: true }), note: t.arg.string({ required: false }) },
     resolve: async (query, _root, args, ctx) => {
       const lead = await triageLead(ctx.program, ctx.viewer, { leadId: uuidOrNil(String(args.leadId)), status: args.status, note: args.note });
       return ctx.prisma.lead.findUniqueOrThrow({ ...query, where: { id: lead.id } });

@@ -1,3 +1,4 @@
+import { access } from "../access.js";
 import { builder } from "../builder.js";
 import { ContactKindEnum, MarketplaceEnum } from "../enums.js";
 import { uuidOrNil } from "../ids.js";
@@ -25,6 +26,7 @@ export const ListingContentInput = builder.inputType("ListingContentInput", {
 
 builder.mutationFields((t) => ({
   createListing: t.prismaField({
+    ...access("partnerMember", "partnerWork"),
     type: ListingNode,
     description: "One listing per app per marketplace, with its own content, validation and state (R-LIST-1). Starts as a DRAFT.",
     errors: {},
@@ -39,6 +41,7 @@ builder.mutationFields((t) => ({
     },
   }),
   editListing: t.prismaField({
+    ...access("partnerMember", "listing"),
     type: ListingRevisionNode,
     description: "Edits go to a draft revision; a live listing stays live until the revision is approved (R-LIST-5).",
     errors: {},
@@ -52,6 +55,7 @@ builder.mutationFields((t) => ({
     },
   }),
   submitListing: t.prismaField({
+    ...access("partnerMember", "listing"),
     type: ListingNode,
     description: "The partner submits the draft (a new listing goes DRAFT → IN_REVIEW; a live one stays live).",
     errors: {},
@@ -62,6 +66,7 @@ builder.mutationFields((t) => ({
     },
   }),
   approveListing: t.prismaField({
+    ...access("programStaff", "listing"),
     type: ListingNode,
     description: "Staff approve what is in review. A listing goes LIVE only when R-LIST-2 holds.",
     errors: {},
@@ -72,6 +77,7 @@ builder.mutationFields((t) => ({
     },
   }),
   rejectListing: t.prismaField({
+    ...access("programStaff", "listing"),
     type: ListingNode,
     description: "Staff reject what is in review, with reasons.",
     errors: {},
@@ -82,6 +88,7 @@ builder.mutationFields((t) => ({
     },
   }),
   delistListing: t.prismaField({
+    ...access("partnerMemberOrProgramStaff", "listing"),
     type: ListingNode,
     description: "Staff or the partner take a listing off the marketplace, with a reason (R-LIST-4).",
     errors: {},

@@ -1,3 +1,4 @@
+import { access } from "../access.js";
 import { builder } from "../builder.js";
 import { AgreementKindEnum, PartnerRoleEnum } from "../enums.js";
 import { uuidOrNil } from "../ids.js";
@@ -8,6 +9,7 @@ import { inviteMember, publishAgreement, removeMember, signAgreement, signUpPart
 
 builder.mutationFields((t) => ({
   signUpPartner: t.field({
+    ...access("anyone", "nothing"),
     type: builder.objectRef<{ partnerId: string; adminToken: string }>("PartnerSignUpPayload").implement({
       fields: (f) => ({
         adminToken: f.exposeString("adminToken"),
@@ -40,6 +42,7 @@ builder.mutationFields((t) => ({
     },
   }),
   inviteMember: t.prismaField({
+    ...access("partnerAdmin", "partnerWork"),
     type: PartnerMemberNode,
     description: "A partner admin adds a member or admin to the partner.",
     errors: {},
@@ -55,6 +58,7 @@ builder.mutationFields((t) => ({
     },
   }),
   removeMember: t.field({
+    ...access("partnerAdmin", "partnerPrivate"),
     type: "Boolean",
     description: "A partner admin removes a member; the member's tokens stop working at once.",
     errors: {},
@@ -65,6 +69,7 @@ builder.mutationFields((t) => ({
     },
   }),
   publishAgreement: t.prismaField({
+    ...access("programStaff", "nothing"),
     type: AgreementDocumentNode,
     description: "Staff publish a new version of a standard agreement; partners on older versions must re-sign (R-PART-5).",
     errors: {},
@@ -79,6 +84,7 @@ builder.mutationFields((t) => ({
     },
   }),
   signAgreement: t.prismaField({
+    ...access("partnerAdmin", "partnerWork"),
     type: AgreementSignatureNode,
     description: "A partner admin signs the current version exactly as published (R-PART-3: no redlines).",
     errors: {},

@@ -5,7 +5,7 @@ import {
   type AssessmentRunReport, type PolicyInput,
 } from "../../program/tiers.js";
 import { builder } from "../builder.js";
-import { uuidOrNil } from "../ids.js";
+import { uuidOrNil, idOf } from "../ids.js";
 import { PartnerNode } from "../nodes/partner.js";
 
 const TierCountType = builder.objectRef<{ tierKey: string; partners: number }>("TierCount").implement({
@@ -160,7 +160,7 @@ builder.mutationFields((t) => ({
     authScopes: { programStaff: true },
     errors: {},
     description: "Change a policy version no assessment has used; a locked one is refused (R-TIER-8): create a new version instead.",
-    args: { policyId: t.arg.id({ required: true }), changes: t.arg({ type: ProgramPolicyChanges, required: true }) },
+    args: { policyId: t.arg.id({ required: true, ...idOf("ProgramPolicy") }), changes: t.arg({ type: ProgramPolicyChanges, required: true }) },
     resolve: async (query, _root, { policyId, changes }, ctx) => {
       const p = await updateProgramPolicy(ctx.program, ctx.viewer, { policyId: uuidOrNil(String(policyId)), ...policyInput(changes) });
       return ctx.prisma.programPolicy.findUniqueOrThrow({ ...query, where: { id: p.id } });

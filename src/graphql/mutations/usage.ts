@@ -2,6 +2,7 @@
 import { recordUsage, MAX_USAGE_BATCH, type UsageWriteResult } from "../../program/usage.js";
 import { runLowUsageSweep, type SweepReport } from "../../program/low-usage.js";
 import { builder } from "../builder.js";
+import { idOf } from "../ids.js";
 
 /** An app's global id ("App:<uuid>" in base64) or its plain UUID, as usage exports carry it. */
 function appUuid(id: string | number): string {
@@ -14,7 +15,7 @@ function appUuid(id: string | number): string {
 const UsageRowInput = builder.inputType("UsageRowInput", {
   description: "One app's usage for one calendar month (R-USE-1). Recording the same app-month again replaces it.",
   fields: (t) => ({
-    appId: t.id({ required: true, description: "The app's global id or its UUID." }),
+    appId: t.id({ required: true, ...idOf("App"), description: "The app's global id or its UUID." }),
     month: t.string({ required: true, description: "YYYY-MM (or the first day of the month, YYYY-MM-01); not after the current month." }),
     activeCustomers: t.int({ required: true, description: "Monthly active customers." }),
     installs: t.int({ required: true }),

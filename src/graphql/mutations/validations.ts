@@ -1,6 +1,7 @@
+import { access } from "../access.js";
 import { builder } from "../builder.js";
 import { MarketplaceEnum, ValidationCheckKindEnum, ValidationPurposeEnum } from "../enums.js";
-import { uuidOrNil } from "../ids.js";
+import { uuidOrNil, idOf } from "../ids.js";
 import { AppNode } from "../nodes/app.js";
 import { StaffUserNode } from "../nodes/staff.js";
 import { AppValidationNode, ValidationCheckNode } from "../nodes/validation.js";
@@ -10,6 +11,7 @@ const ValidationOutcome = builder.enumType("ValidationOutcome", { values: ["PASS
 
 builder.mutationFields((t) => ({
   requestValidation: t.prismaField({
+    ...access("partnerMember", "partnerWork"),
     type: AppValidationNode,
     description: "The partner requests App Validation for an app on a marketplace (R-APP-4); a failed one can be requested again (R-APP-5).",
     errors: {},
@@ -17,7 +19,7 @@ builder.mutationFields((t) => ({
       appId: t.arg.globalID({ required: true, for: AppNode }),
       marketplace: t.arg({ type: MarketplaceEnum, required: true }),
       purpose: t.arg({ type: ValidationPurposeEnum, required: false, description: "REAPPLICATION after a low-usage delisting (R-USE-4)." }),
-      testCustomerId: t.arg.id({ required: false, description: "For a re-application: the test customer whose usage is shown." }),
+      testCustomerId: t.arg.id({ required: false, ...idOf("TestCustomer"), description: "For a re-application: the test customer whose usage is shown." }),
     },
     resolve: async (query, _root, args, ctx) => {
       const v = await requestValidation(ctx.program, ctx.viewer, {
@@ -28,6 +30,7 @@ builder.mutationFields((t) => ({
     },
   }),
   assignIntegrationManager: t.prismaField({
+    ...access("anyStaff", "partnerWork"),
     type: AppValidationNode,
     description: "Staff assign the integration manager who leads the validation (an integration manager may take it).",
     errors: {},
@@ -43,6 +46,7 @@ builder.mutationFields((t) => ({
     },
   }),
   recordValidationCheck: t.prismaField({
+    ...access("integrationManager", "partnerWork"),
     type: ValidationCheckNode,
     description: "The assigned integration manager records a check as passed or failed, with notes (R-APP-3).",
     errors: {},
@@ -58,6 +62,7 @@ builder.mutationFields((t) => ({
     },
   }),
   completeValidation: t.prismaField({
+    ...access("integrationManager", "partnerWork"),
     type: AppValidationNode,
     description: "The assigned integration manager completes the validation: PASSED only when every required check passed.",
     errors: {},
