@@ -4,7 +4,7 @@ import { addDays, isoDate, monthFromIndex, monthIndex, monthKey, startOfMonth } 
 import { allow, refuse, type Decision } from "./decision.js";
 import type { EventType } from "./events.js";
 import type { ValidationPurpose, ValidationStatus } from "./apps.js";
-import { isPublicChange, type ListingState } from "./listings/marketplaces.js";
+import { isStorefrontChange, type ListingState } from "./listings/marketplaces.js";
 import { refuseFields, type FieldDecision } from "./fields.js";
 import type { DelistReason } from "./listings/lifecycle.js";
 
@@ -280,7 +280,7 @@ export interface LowUsageEvent {
   readonly before: LowUsageListingSnapshot;
   readonly after: LowUsageListingSnapshot;
   readonly reason: string;
-  /** R-LIST-6: LIVE and AT_RISK are both shown, so only the delisting changes what the marketplace shows. */
+  /** R-LIST-6: every sweep change alters what the marketplace shows (the at-risk badge, or the listing leaving it). */
   readonly publicChange: boolean;
 }
 
@@ -305,7 +305,7 @@ export function lowUsageEvent(
     before,
     after,
     reason: result.reason,
-    publicChange: isPublicChange(listing.state, after.state),
+    publicChange: isStorefrontChange(listing.state, after.state),
   });
   switch (result.action) {
     case "PUT_AT_RISK":

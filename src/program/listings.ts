@@ -3,7 +3,7 @@
 import type { Viewer } from "../auth/viewer.js";
 import { allowedNextStates, canCreateListing, transition } from "../domain/listings/lifecycle.js";
 import { canSubmitRevision, placeEdit, reviewRevision } from "../domain/listings/revisions.js";
-import { isPublicChange, isShownState, type ListingState, type Marketplace } from "../domain/listings/marketplaces.js";
+import { isStorefrontChange, type Marketplace } from "../domain/listings/marketplaces.js";
 import { validateListingContent, type ListingContent, type ListingContentInput } from "../domain/listings/content.js";
 import { canReapply } from "../domain/usage.js";
 import type { EventType } from "../domain/events.js";
@@ -19,10 +19,6 @@ type Record = (e: NewEvent) => Promise<AppendedEvent>;
 /** Content as the API takes it: categories by slug. */
 export type ListingContentArgs = Omit<ListingContentInput, "categoryIds"> & { categories: readonly string[] };
 
-/** R-LIST-6: what the storefront shows changed (appearing, disappearing, new content, at-risk badge). */
-export function storefrontChanged(before: ListingState | null, after: ListingState, liveContentChanged = false): boolean {
-  return isPublicChange(before, after, { liveContentChanged }) || (before !== null && before !== after && isShownState(before) && isShownState(after));
-}
 
 async function checkContent(tx: Tx, content: ListingContentArgs): Promise<{ checked: ListingContent; categoryIds: string[] }> {
   const categories = await tx.category.findMany({ select: { id: true, slug: true } });
@@ -208,7 +204,7 @@ export async function reviewListing(
       ? (review.listingAction ? "listing.rejected" : "listing.revision-rejected")
       : (review.listingAction ? "listing.live" : "listing.revised");
     await record(listingEvent(l, type, viewer, {
-      publicChange: storefrontChanged(l.state, review.nextListingState, input.approve && review.liveRevisionId !== l.liveRevisionId),
+      publicChange: isStorefrontChange(l.state, review.nextListingState, { liveContentChanged: input.approve && review.liveRevisionId !== l.liveRevisionId }),
       before: { state: l.state, liveRevision: l.liveRevisionId },
       after: { state: review.nextListingState, revision: pending.number, revisionStatus: review.revisionStatus },
       reason: notes,
@@ -228,7 +224,7 @@ export async function delistListing(program: Program, viewer: Viewer, input: { l
     const next = decide(transition(l.state, "delist", { delist: { reason, by, note: input.note } }));
     await bumpListing(tx, l, { state: next, stateChangedAt: new Date(), delistReason: reason, delistNote: input.note.trim(), atRiskSince: null, atRiskDeadline: null });
     await record(listingEvent(l, "listing.delisted", viewer, {
-      publicChange: storefrontChanged(l.state, next), before: { state: l.state }, after: { state: next, reason }, reason: input.note.trim(),
+      publicChange: isStorefrontChange(l.state, next), before: { state: l.state }, after: { state: next, reason }, reason: input.note.trim(),
     }));
     return tx.listing.findUniqueOrThrow({ where: { id: l.id } });
   });

@@ -10,7 +10,6 @@ import type { PrismaClient } from "../generated/prisma/client.js";
 import { InvalidInput } from "./refusals.js";
 import { appendEvents, changeInBatch } from "./event-batch.js";
 import { requireStaff } from "./guard.js";
-import { storefrontChanged } from "./listings.js";
 import type { Program } from "./program.js";
 
 type Reader = Pick<PrismaClient, "programPolicy" | "$queryRawUnsafe">;
@@ -152,7 +151,7 @@ export async function runLowUsageSweep(
         const updated = await applyChanges(tx, changes);
         const events: NewEvent[] = changes.filter((c) => updated.has(c.listing.id)).map(({ listing: l, event }) => ({
           type: event.type, actor, subjectId: l.id, partnerId: l.partnerId, appId: l.appId, listingId: l.id,
-          marketplace: l.marketplace, publicChange: storefrontChanged(event.before.state, event.after.state),
+          marketplace: l.marketplace, publicChange: event.publicChange,
           before: event.before, after: event.after, reason: event.reason,
         }));
         return { result: updated, lastPosition: await appendEvents(tx, events) };

@@ -2,7 +2,7 @@ import { describe, it, expect } from "vitest";
 import type { AppFact, ValidationFact } from "../../src/domain/apps.js";
 import { allowedActions, canCreateListing, canGoLive, transition, validationsForListing, type GoLiveFacts } from "../../src/domain/listings/lifecycle.js";
 import { canSubmitRevision, placeEdit, reviewRevision, type ListingRevisionFacts } from "../../src/domain/listings/revisions.js";
-import { isPublicChange, visibleMarketplaces, visibleToMarketplace, type ListingState } from "../../src/domain/listings/marketplaces.js";
+import { isStorefrontChange, visibleMarketplaces, visibleToMarketplace, type ListingState } from "../../src/domain/listings/marketplaces.js";
 import { LISTING_CONTENT_LIMITS, validateListingContent, type ListingContentInput } from "../../src/domain/listings/content.js";
 import { agreementStanding, type PublishedAgreement } from "../../src/domain/partners.js";
 
@@ -320,15 +320,16 @@ describe("listings: what the marketplace sees", () => {
     expect(visibleMarketplaces(cleared)).toEqual(["COMMERCIAL", "FEDRAMP"]);
   });
 
-  it("R-LIST-6: a change is public when it alters what the frontend shows", () => {
-    expect(isPublicChange("IN_REVIEW", "LIVE")).toBe(true);
-    expect(isPublicChange("AT_RISK", "DELISTED")).toBe(true);
-    expect(isPublicChange("LIVE", "DELISTED")).toBe(true);
-    expect(isPublicChange("LIVE", "AT_RISK")).toBe(false);
-    expect(isPublicChange("AT_RISK", "LIVE")).toBe(false);
-    expect(isPublicChange("DRAFT", "IN_REVIEW")).toBe(false);
-    expect(isPublicChange(null, "DRAFT")).toBe(false);
-    expect(isPublicChange("LIVE", "LIVE", { liveContentChanged: true })).toBe(true);
-    expect(isPublicChange("DRAFT", "DRAFT", { liveContentChanged: true })).toBe(false);
+  it("R-LIST-6: a change is a storefront change when it alters what the frontend shows, the at-risk badge included", () => {
+    expect(isStorefrontChange("IN_REVIEW", "LIVE")).toBe(true);
+    expect(isStorefrontChange("AT_RISK", "DELISTED")).toBe(true);
+    expect(isStorefrontChange("LIVE", "DELISTED")).toBe(true);
+    expect(isStorefrontChange("LIVE", "AT_RISK")).toBe(true);
+    expect(isStorefrontChange("AT_RISK", "LIVE")).toBe(true);
+    expect(isStorefrontChange("LIVE", "LIVE")).toBe(false);
+    expect(isStorefrontChange("DRAFT", "IN_REVIEW")).toBe(false);
+    expect(isStorefrontChange(null, "DRAFT")).toBe(false);
+    expect(isStorefrontChange("LIVE", "LIVE", { liveContentChanged: true })).toBe(true);
+    expect(isStorefrontChange("DRAFT", "DRAFT", { liveContentChanged: true })).toBe(false);
   });
 });

@@ -177,7 +177,8 @@ describe("R-USE-3: notice, delisting and recovery events", () => {
       type: LOW_USAGE_EVENTS.notice,
       before: { state: "LIVE", atRiskDeadline: null },
       after: { state: "AT_RISK", atRiskSince: "2026-03-01T00:00:00.000Z", atRiskDeadline: "2026-03-31T00:00:00.000Z", delistReason: null },
-      publicChange: false,
+      // R-LIST-6: the at-risk badge is shown, so the notice is a storefront change.
+      publicChange: true,
     });
     expect(e1?.reason).toBe(notice.reason);
 
@@ -192,6 +193,7 @@ describe("R-USE-3: notice, delisting and recovery events", () => {
     const recover = lowUsageStatus({ usage: months({ "2026-03": 1 }), listing: { ...atRisk, firstLiveAt: null }, asOf: utc("2026-03-10") });
     const e3 = lowUsageEvent(atRisk, recover, utc("2026-03-10"));
     expect(e3?.type).toBe(LOW_USAGE_EVENTS.recovered);
+    expect(e3?.publicChange).toBe(true);
     expect(e3?.after).toEqual({ state: "LIVE", atRiskSince: null, atRiskDeadline: null, delistReason: null });
     expect(JSON.parse(JSON.stringify(e3))).toEqual(e3);
 

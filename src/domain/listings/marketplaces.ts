@@ -30,15 +30,16 @@ export function visibleToMarketplace(state: ListingState, marketplace: Marketpla
 }
 
 /**
- * R-LIST-6: does this change alter what the frontend shows? Appearing or disappearing does; LIVE <->
- * AT_RISK does not (both are shown); new live content does while shown. `before` null: just created.
+ * R-LIST-6: does this change alter what the frontend shows? Appearing or disappearing does; so does
+ * LIVE <-> AT_RISK (both are shown, but the at-risk badge appears or goes), and new live content
+ * while shown. `before` null: just created. The one definition: every writer of a listing event asks it.
  */
-export function isPublicChange(
+export function isStorefrontChange(
   before: ListingState | null,
   after: ListingState,
   options: { readonly liveContentChanged?: boolean } = {},
 ): boolean {
   const wasShown = before !== null && isShownState(before);
   const isShown = isShownState(after);
-  return wasShown !== isShown || (isShown && options.liveContentChanged === true);
+  return wasShown !== isShown || (isShown && (before !== after || options.liveContentChanged === true));
 }
