@@ -33,9 +33,9 @@ async function direct(program: Program, format: "csv" | "ndjson", asOf: Date): P
     format, asOf, batchSize: batchFlag ?? 5000,
     transaction: (work) => program.prisma.$transaction((tx) => work({
       knownApps: async (ids) => new Set((await appPartners(tx, ids)).keys()),
-      write: (rows) => upsertUsageRows(tx, rows),
+      write: (rows) => upsertUsageRows(tx, rows, program.now()),
       finish: async (r) => {
-        lastPosition = await appendEvents(tx, [usageRecordedEvent(systemActor, r, { batches: r.batches, file: file!.split("/").pop() })]);
+        lastPosition = await appendEvents(tx, [usageRecordedEvent(systemActor, r, { batches: r.batches, file: file!.split("/").pop() })], program.now());
       },
     }), { maxWait: 10_000, timeout: 6 * 3_600_000 }),
     onProgress: (p) => importing(p.written, p.lines, "?", p.totalBytes ? Math.floor((100 * p.bytes) / p.totalBytes) : 0),

@@ -101,6 +101,8 @@ export interface TestCustomerFact {
   /** When it was installed as a custom app; null if it has not been. */
   readonly installedAt: Date | null;
   readonly firstUsedAt: Date | null;
+  /** Its latest recorded use (R-USE-4 asks for use after a delisting). */
+  readonly lastUsedAt?: Date | null;
   readonly usageCount: number;
 }
 

@@ -13,6 +13,8 @@ export interface Refusal {
   readonly missing: readonly string[];
   /** What would satisfy the rule. */
   readonly toSatisfy: string;
+  /** A rule this one leans on, where it helps to name it (R-USE-4 asks for R-APP-2 again). */
+  readonly relatedRule?: RuleId;
   /** For state-machine refusals: the current state and the allowed next ones. */
   readonly currentState?: string;
   readonly allowed?: readonly string[];

@@ -93,8 +93,10 @@ export interface EventPayloads {
   "listing.low-usage-recovered": { before: LowUsageListingSnapshot; after: LowUsageListingSnapshot };
   "lead.sent": { before: null; after: { company: string; status: LeadStatus } };
   "lead.triaged": { before: { status: LeadStatus }; after: { status: LeadStatus } };
+  "lead.recorded": { before: null; after: { company: string; status: LeadStatus; receivedAt: Timestamp; decidedAt: Timestamp | null } };
   "inquiry.received": { before: null; after: { from: string } };
   "inquiry.answered": { before: null; after: { responseSeconds: number } };
+  "inquiry.recorded": { before: null; after: { from: string; receivedAt: Timestamp; respondedAt: Timestamp | null } };
   "usage.recorded": {
     before: null;
     after: { rows: number; created: number; replaced: number; apps: number; firstMonth: string | null; lastMonth: string | null; [detail: string]: unknown };
@@ -102,6 +104,7 @@ export interface EventPayloads {
   "tier.assessed": { before: { tier: string; [was: string]: unknown }; after: { year: number; effectiveYear: number; tier: string; [figure: string]: unknown } };
   "tier.reassessed": { before: { tier: string; [was: string]: unknown }; after: { year: number; effectiveYear: number; tier: string; [figure: string]: unknown } };
   "tier.premier-invited": { before: null; after: { invitationId: string; effectiveYear: number; decidedBy: string; grounds: unknown } };
+  "tier.premier-invitation-withdrawn": { before: { invitationId: string; effectiveYear: number; status: "PENDING" }; after: { status: "WITHDRAWN" } };
   "policy.created": { before: { policyId: string; version: number } | null; after: PolicySettings };
   "policy.updated": { before: PolicySettings | { [setting: string]: unknown }; after: PolicySettings };
 }
@@ -153,12 +156,15 @@ export const EVENT_CATALOGUE: { readonly [T in EventType]: EventSpec } = {
   "listing.low-usage-recovered": { subject: "Listing", audiences: listingWork, storefront: "listing", description: "Usage recovered before the deadline: the listing is live again (R-USE-2)." },
   "lead.sent": { subject: "Lead", audiences: ["partner"], storefront: "none", description: "A partner sent the program a lead (R-LEAD-1)." },
   "lead.triaged": { subject: "Lead", audiences: ["partner"], storefront: "none", description: "Staff moved a lead on: accepted, won, lost or rejected (R-LEAD-1)." },
+  "lead.recorded": { subject: "Lead", audiences: ["partner"], storefront: "none", description: "Staff recorded a lead that reached the program outside the API, with its real dates (R-LEAD-1, R-TIME-1)." },
   "inquiry.received": { subject: "Inquiry", audiences: ["partner"], storefront: "none", description: "A customer wrote through a listing's contact form (R-INQ-1)." },
   "inquiry.answered": { subject: "Inquiry", audiences: ["partner"], storefront: "none", description: "The partner answered an inquiry; its response time counts (R-INQ-1)." },
+  "inquiry.recorded": { subject: "Inquiry", audiences: ["partner"], storefront: "none", description: "Staff recorded an inquiry that reached the partner outside the API, with its real dates (R-INQ-1, R-TIME-1)." },
   "usage.recorded": { subject: "UsageBatch", audiences: [], storefront: "popularity", description: "Monthly usage was recorded or imported (R-USE-1)." },
   "tier.assessed": { subject: "TierAssessment", audiences: ["partner"], storefront: "partner", description: "The annual assessment set a partner's tier for the next year (R-TIER-2, R-TIER-8)." },
   "tier.reassessed": { subject: "TierAssessment", audiences: ["partner"], storefront: "partner", description: "Staff superseded an assessment; the old one stays (R-TIER-8)." },
   "tier.premier-invited": { subject: "Partner", audiences: ["partner"], storefront: "none", description: "Staff invited a partner to Premier for a year (R-TIER-5)." },
+  "tier.premier-invitation-withdrawn": { subject: "Partner", audiences: ["partner"], storefront: "none", description: "Staff withdrew a pending Premier invitation before its assessment (R-TIER-5)." },
   "policy.created": { subject: "ProgramPolicy", audiences: [], storefront: "ladder", description: "Staff published a program policy version (tiers, thresholds, settings)." },
   "policy.updated": { subject: "ProgramPolicy", audiences: [], storefront: "ladder", description: "Staff changed an unlocked program policy." },
 };

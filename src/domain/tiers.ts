@@ -508,7 +508,12 @@ export interface PremierInvitationFacts {
   /** The year Premier would apply from: the assessment of effectiveYear − 1 decides it. */
   readonly effectiveYear: number;
   readonly grounds?: PremierGrounds;
+  /** When staff recorded it, so the assessment's explanation can name it. */
+  readonly invitedAt?: Date;
 }
+
+/** The invitation as an explanation names it. */
+const invitationName = (i: PremierInvitationFacts) => `the staff invitation${i.invitedAt ? ` of ${isoDate(i.invitedAt)}` : ""} for ${i.effectiveYear}`;
 
 /** Judged once per partner and shared by every tier: the figures' measures and evidence. */
 interface Measured {
@@ -530,10 +535,10 @@ function measure(figures: PartnerYearFigures, invitation: PremierInvitationFacts
     bidirectionalEvidence: bidirectionalEvidence(figures),
     invited,
     invitationEvidence: invited
-      ? `invited by program staff for ${effectiveYear}`
+      ? `${invitationName(invitation!)} was found`
       : invitation !== null
-        ? `the invitation is for ${invitation.effectiveYear}, not ${effectiveYear}`
-        : `no staff invitation for ${effectiveYear}: this tier is by invitation only and cannot be requested`,
+        ? `${invitationName(invitation)} does not count for ${effectiveYear}`
+        : `no staff invitation for ${effectiveYear} was found (none recorded, or withdrawn): this tier is by invitation only and cannot be requested`,
   };
 }
 
@@ -621,6 +626,7 @@ export function assess(input: AssessInput): AssessmentResult {
       ? `${entry.name} is the entry tier every partner holds (R-PART-1).`
       : `It is the highest tier whose requirements were all met from ${span(input.figures.period)}.`,
   ];
+  if (invitation === "APPLIED") lines.push(`${result.name} applies ${invitationName(input.premierInvitation!)} (R-TIER-5).`);
   for (const t of perTier) {
     if (t.rank <= result.rank) continue;
     lines.push(`${t.name} not reached: ${t.requirements.filter((r) => !r.met).map(unmetText).join("; ")}.`);
@@ -689,8 +695,6 @@ export function whatIf(input: AssessInput & { readonly adjustments: WhatIfAdjust
 // R-TIER-3 / R-TIER-4: only the annual assessment (or an audited supersede) changes a tier
 // ---------------------------------------------------------------------------------------------
 
-export type TierChangeKind = "ANNUAL_ASSESSMENT" | "SUPERSEDE" | "MID_YEAR";
-
 export interface MidYearChangeFacts {
   readonly ladder: Ladder;
   readonly currentTierKey: string;
@@ -736,10 +740,6 @@ export function refuseMidYearChange(facts: MidYearChangeFacts): Decision {
   });
 }
 
-/** R-TIER-3 / R-TIER-4: the annual assessment and an audited supersede may change a tier; nothing else. */
-export function tierChangeAllowed(change: { readonly kind: TierChangeKind } & MidYearChangeFacts): Decision {
-  return change.kind === "MID_YEAR" ? refuseMidYearChange(change) : allow();
-}
 
 // ---------------------------------------------------------------------------------------------
 // R-TIER-5: Premier by invitation only
@@ -751,21 +751,36 @@ export interface PremierGrounds {
   readonly executiveSponsorship: string;
 }
 
-/**
- * R-TIER-5: the year an invitation made at `asOf` takes effect: the year decided by the partner's
- * next assessment. That is the assessment of last year (effective this year) while it has not been
- * recorded, else this year's (effective next year).
- */
-export const premierEffectiveYear = (asOf: Date, previousYearAssessed: boolean): number => asOf.getUTCFullYear() + (previousYearAssessed ? 1 : 0);
-
-export interface PremierInvitationRequest {
-  readonly grounds: PremierGrounds;
+/** When the partner joined and whether its assessment of last year is recorded: what decides an invitation's year. */
+export interface InvitationTiming {
   readonly asOf: Date;
-  /** The partner already has a (current) assessment of asOf's previous year. */
+  readonly joinedAt: Date;
+  /** The partner has a (current) assessment of asOf's previous year. */
   readonly previousYearAssessed: boolean;
 }
 
-/** R-TIER-5: staff record an invitation with all three grounds (1–2,000 characters each, trimmed). */
+/**
+ * R-TIER-5: the year the partner's next assessment sets, the default year for an invitation made at
+ * `asOf`. A partner that was in the program last year and whose assessment of it is still to come
+ * (January) is next assessed on last year, which sets this year; otherwise the next assessment is of
+ * this year, which sets next year.
+ */
+export function premierEffectiveYear(timing: InvitationTiming): number {
+  const year = timing.asOf.getUTCFullYear();
+  const inProgramLastYear = timing.joinedAt.getUTCFullYear() < year;
+  return inProgramLastYear && !timing.previousYearAssessed ? year : year + 1;
+}
+
+export interface PremierInvitationRequest extends InvitationTiming {
+  readonly grounds: PremierGrounds;
+  /** The year it takes effect; default premierEffectiveYear. */
+  readonly effectiveYear?: number | null;
+}
+
+/**
+ * R-TIER-5: staff record an invitation with all three grounds (1–2,000 characters each, trimmed), for
+ * a year whose deciding assessment is still to come: the default year, or the year after it at most.
+ */
 export function validatePremierInvitation(request: PremierInvitationRequest): Decision<{ readonly grounds: PremierGrounds; readonly effectiveYear: number }> {
   const grounds = {
     customerCentricity: request.grounds.customerCentricity.trim(),
@@ -785,19 +800,47 @@ export function validatePremierInvitation(request: PremierInvitationRequest): De
       toSatisfy: `Write each of the three grounds in 1–${TEXT_MAX} characters.`,
     });
   }
-  return allow({ grounds, effectiveYear: premierEffectiveYear(request.asOf, request.previousYearAssessed) });
+  const next = premierEffectiveYear(request);
+  const latest = request.asOf.getUTCFullYear() + 1;
+  const effectiveYear = request.effectiveYear ?? next;
+  if (!Number.isInteger(effectiveYear) || effectiveYear < next || effectiveYear > latest) {
+    const years = next === latest ? `${next}` : `${next} or ${latest}`;
+    return refuse({
+      rule: "R-TIER-5",
+      message: `An invitation for ${effectiveYear} cannot be recorded on ${isoDate(request.asOf)}: it takes effect in a year whose assessment is still to come.`,
+      missing: [`an effective year of ${years} (the next assessment, of ${next - 1}, sets ${next})`],
+      toSatisfy: `Invite for ${years}.`,
+    });
+  }
+  return allow({ grounds, effectiveYear });
 }
 
-/** R-TIER-5: there is no way for a partner to request Premier. */
-export function refusePremierRequest(): Decision<never> {
-  return refuse({
-    rule: "R-TIER-5",
-    message: "Premier is by invitation only; partners cannot request it.",
-    missing: ["an invitation from program staff"],
-    toSatisfy:
-      "Nothing to submit: staff invite partners at their discretion for customer centricity, strategic alignment and executive sponsorship. " +
-      "A bi-directional integration and strong customer figures help (see the progress toward the next tier).",
-  });
+/** R-TIER-5: staff may withdraw an invitation before its assessment applies it, with a reason. */
+export function canWithdrawInvitation(invitation: { readonly status: "PENDING" | "APPLIED" | "LAPSED" | "WITHDRAWN"; readonly effectiveYear: number }, reason: string): Decision<{ readonly reason: string }> {
+  const why = reason.trim();
+  if (invitation.status !== "PENDING") {
+    return refuse({
+      rule: "R-TIER-5",
+      message: invitation.status === "WITHDRAWN"
+        ? `The invitation for ${invitation.effectiveYear} is already withdrawn.`
+        : `The invitation for ${invitation.effectiveYear} was ${invitation.status} by the assessment of ${invitation.effectiveYear - 1}; it can no longer be withdrawn.`,
+      missing: ["a pending invitation (not yet decided by its assessment)"],
+      toSatisfy: invitation.status === "APPLIED"
+        ? `Nothing to withdraw: the tier of ${invitation.effectiveYear} is set. Correct an assessment by superseding it with a reason (R-TIER-8).`
+        : "Nothing to withdraw.",
+      currentState: invitation.status,
+      allowed: [],
+    });
+  }
+  if (why === "" || textLength(why) > TEXT_MAX) {
+    return refuse({
+      rule: "R-TIER-5",
+      message: "Withdrawing an invitation is recorded with its reason.",
+      missing: [why === "" ? "a reason" : `a reason of at most ${TEXT_MAX} characters (has ${textLength(why)})`],
+      toSatisfy: `Give the reason in 1–${TEXT_MAX} characters.`,
+    });
+  }
+  return allow({ reason: why });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -323,10 +323,20 @@ export function lowUsageEvent(
 // R-USE-4: re-applying a low-usage-delisted app
 // ---------------------------------------------------------------------------------------------
 
+/** A test customer of the app that installed it as a custom app and used it (R-APP-2), with its last use. */
+export interface ReapplicationCustomer {
+  readonly id: string;
+  readonly customerName: string;
+  readonly lastUsedAt: Date | null;
+}
+
 export interface ReapplicationFacts {
-  readonly listing: { readonly state: ListingState; readonly delistReason: DelistReason | null };
-  /** R-APP-2 again: a shared test customer installed this app as a custom app and used it (apps.ts decides). */
-  readonly hasQualifyingTestCustomer: boolean;
+  /** `delistedAt`: when the listing was delisted (its state change), null if it is not delisted. */
+  readonly listing: { readonly state: ListingState; readonly delistReason: DelistReason | null; readonly delistedAt: Date | null };
+  /** The app's qualifying test customers (R-APP-2: apps.ts qualifyingTestCustomers). */
+  readonly testCustomers: readonly ReapplicationCustomer[];
+  /** The test customer the partner names to show; default: the one who used the app most recently. */
+  readonly chosenTestCustomerId?: string | null;
 }
 
 export interface ReapplicationOutcomeFacts extends ReapplicationFacts {
@@ -339,8 +349,14 @@ export interface ReapplicationOutcomeFacts extends ReapplicationFacts {
   } | null;
 }
 
-/** R-USE-4: the partner may request a re-application validation for a low-usage-delisted listing. */
-export function canRequestReapplication(facts: ReapplicationFacts): Decision {
+const day = (d: Date) => isoDate(d);
+
+/**
+ * R-USE-4: the partner may request a re-application validation for a low-usage-delisted listing once
+ * the app again meets R-APP-2: a test customer used it AFTER the delisting (usage from before does not
+ * count). Returns the test customer whose use the validation shows.
+ */
+export function canRequestReapplication(facts: ReapplicationFacts): Decision<{ readonly testCustomerId: string }> {
   const { listing } = facts;
   if (listing.state !== "DELISTED" || listing.delistReason !== "LOW_USAGE") {
     const why = listing.state === "DELISTED" ? `was delisted for ${listing.delistReason ?? "no recorded reason"}, not low usage` : `is ${listing.state}, not delisted`;
@@ -353,15 +369,37 @@ export function canRequestReapplication(facts: ReapplicationFacts): Decision {
       allowed: [],
     });
   }
-  if (!facts.hasQualifyingTestCustomer) {
+  const since = listing.delistedAt;
+  const usedSince = (c: ReapplicationCustomer) => c.lastUsedAt !== null && (since === null || c.lastUsedAt.getTime() > since.getTime());
+  const sinceText = since ? `since the delisting on ${day(since)}` : "since the delisting";
+  if (facts.chosenTestCustomerId) {
+    const chosen = facts.testCustomers.find((c) => c.id === facts.chosenTestCustomerId);
+    if (!chosen) {
+      return refuse({
+        rule: "R-USE-4",
+        message: "The test customer named is not one of this app's test customers that installed it as a custom app and used it (R-APP-2).",
+        missing: ["a test customer of this app that installed it as a custom app and used it"],
+        toSatisfy: "Name one of this app's qualifying test customers, or leave it out to use the one who used the app most recently.",
+      });
+    }
+    if (usedSince(chosen)) return allow({ testCustomerId: chosen.id });
     return refuse({
       rule: "R-USE-4",
-      message: "Re-applying needs a shared test customer that installed this app as a custom app and used it (R-APP-2).",
-      missing: ["a qualifying test customer of this app"],
-      toSatisfy: "Invite a shared customer to install the app as a custom app and use it, then request a re-application App Validation.",
+      message: `${chosen.customerName} has not used the app ${sinceText}: usage from before the delisting does not count.`,
+      missing: [`use of the app by ${chosen.customerName} ${sinceText} (last use: ${chosen.lastUsedAt ? day(chosen.lastUsedAt) : "never"})`],
+      toSatisfy: `Have ${chosen.customerName} use the app again and record that use, then request the re-application.`,
     });
   }
-  return allow();
+  const recent = [...facts.testCustomers].filter(usedSince).sort((a, b) => b.lastUsedAt!.getTime() - a.lastUsedAt!.getTime());
+  if (recent.length > 0) return allow({ testCustomerId: recent[0]!.id });
+  const last = facts.testCustomers.filter((c) => c.lastUsedAt).map((c) => `${c.customerName} last used it on ${day(c.lastUsedAt!)}`);
+  return refuse({
+    rule: "R-USE-4",
+    message: `Re-applying needs the app to meet R-APP-2 again: a shared test customer's use of it ${sinceText}.`,
+    missing: [`a test customer's use of the app ${sinceText}${last.length ? ` (${last.join("; ")})` : ""}`],
+    toSatisfy: "Have a shared test customer (installed as a custom app) use the app again and record that use, then request a re-application App Validation.",
+    relatedRule: "R-APP-2",
+  });
 }
 
 /**

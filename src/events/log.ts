@@ -89,11 +89,12 @@ export function eventRow(e: NewEvent) {
   };
 }
 
-export async function appendEvent(tx: Tx, e: NewEvent): Promise<AppendedEvent> {
+/** Appends one event, stamped with the program clock's `occurredAt` (R-TIME-1). */
+export async function appendEvent(tx: Tx, e: NewEvent, occurredAt: Date): Promise<AppendedEvent> {
   const { before, after, ...row } = eventRow(e);
   return tx.event.create({
     // Prisma takes "no JSON" as undefined, not null.
-    data: { ...row, before: before ?? undefined, after: after ?? undefined },
+    data: { ...row, occurredAt, before: before ?? undefined, after: after ?? undefined },
     select: { position: true, type: true, partnerId: true, marketplace: true, publicChange: true },
   });
 }

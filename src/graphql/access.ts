@@ -29,3 +29,20 @@ export interface MutationAccess {
 
 /** Field options declaring who may make the change (spread into a mutation field's options). */
 export const access = (by: Actor, on: ActedOn) => ({ extensions: { access: { by, on } satisfies MutationAccess } });
+
+/**
+ * A mutation only program staff may make, checked by scope-auth before it runs. Anyone else gets a
+ * typed Forbidden saying who may make it and why (builder.ts, unauthorizedError), not a bare error.
+ */
+export const programStaffOnly = (why: string) => ({ authScopes: { programStaff: true }, extensions: { whoMay: `Only program staff can do this: ${why}` } });
+
+/** The sentence a refused viewer reads (a field's `whoMay`, else one from its scope). */
+export function whoMay(extensions: Readonly<Record<string, unknown>> | null | undefined, scope: string | undefined): string {
+  if (typeof extensions?.whoMay === "string") return extensions.whoMay;
+  switch (scope) {
+    case "programStaff": return "Only program staff can do this.";
+    case "anyStaff": return "Only program staff and integration managers can do this.";
+    case "authenticated": return "Sign in first: send a token as `Authorization: Bearer <token>`.";
+    default: return "Not allowed for this viewer.";
+  }
+}

@@ -10,6 +10,7 @@ import type PrismaTypes from "../generated/pothos-types.js";
 import { getDatamodel } from "../generated/pothos-types.js";
 import type { Context } from "./context.js";
 import { Conflict, Forbidden, InvalidInput, NotFound, RuleViolation } from "../program/refusals.js";
+import { whoMay } from "./access.js";
 import { decodeGlobalId, requireNodeType } from "./ids.js";
 import { canSeePartnerPrivate, canSeePartnerWork } from "../program/visibility.js";
 
@@ -43,9 +44,18 @@ export const builder = new SchemaBuilder<{
     ID: { Input: string; Output: string | number | bigint };
   };
 }>({
-  plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin],
+  // The errors plugin wraps scope-auth, so a mutation refused by its scopes answers a typed Forbidden.
+  plugins: [ErrorsPlugin, ScopeAuthPlugin, PrismaPlugin, RelayPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
+    // A mutation (its result is a union with the typed errors) answers a Forbidden that says who may make
+    // it and why; a refused read stays scope-auth's FORBIDDEN error ("Not authorized to resolve …").
+    unauthorizedError: (_parent, _context, info, result) => {
+      if (info.parentType.name !== "Mutation") return result.message;
+      const field = info.parentType.getFields()[info.fieldName];
+      const failure = result.failure as { scope?: string };
+      return new Forbidden(whoMay(field?.extensions, failure.scope));
+    },
     authScopes: (ctx) => {
       const v = ctx.viewer;
       return {

@@ -16,7 +16,8 @@ builder.objectType(RuleViolation, {
   fields: (t) => ({
     rule: t.exposeString("rule", { description: "The rule id from the program rules, e.g. R-LIST-2." }),
     missing: t.exposeStringList("missing"),
-    toSatisfy: t.exposeString("toSatisfy"),
+    toSatisfy: t.exposeString("toSatisfy", { description: "What would satisfy the rule: only what is still missing." }),
+    relatedRule: t.exposeString("relatedRule", { nullable: true, description: "A rule this one leans on, where naming it helps (e.g. R-APP-2 for a re-application under R-USE-4)." }),
     currentState: t.exposeString("currentState", { nullable: true }),
     allowed: t.exposeStringList("allowed", { nullable: true, description: "For state changes: the allowed next states." }),
   }),

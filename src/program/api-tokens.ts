@@ -18,6 +18,7 @@ export async function createApiToken(program: Program, viewer: Viewer, input: { 
   }
   rejectFieldErrors(problems);
   const secret = newApiTokenSecret();
+  // Token lifetimes are security, on the wall clock (clock.ts), whatever the program's clock reads.
   const expiresAt = days === null ? null : new Date(Date.now() + days * 86_400_000);
   const token = await program.change(async (tx, record) => {
     const created = await tx.apiToken.create({

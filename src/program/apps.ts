@@ -14,7 +14,7 @@ export async function createApp(program: Program, viewer: Viewer, input: AppInpu
   return program.change(async (tx, record) => {
     const others = await tx.app.findMany({ where: { partnerId: input.partnerId }, select: { name: true } });
     const app = decide(validateApp(input, others.map((o) => o.name)));
-    const created = await tx.app.create({ data: { partnerId: input.partnerId, ...app } });
+    const created = await tx.app.create({ data: { partnerId: input.partnerId, ...app, createdAt: program.now() } });
     await record({
       type: "app.created", actor: actorOf(viewer), subjectId: created.id, partnerId: input.partnerId,
       after: { name: app.name, kind: app.kind, dataFlow: app.dataFlow },
@@ -72,8 +72,9 @@ export async function registerTestCustomer(
   const problems: FieldError[] = [];
   const customerRef = checkText(problems, "customerRef", input.customerRef, { min: 1, max: 120 }) ?? "";
   const customerName = checkText(problems, "customerName", input.customerName, { min: 1, max: 200 }) ?? "";
-  const installedAt = input.installedAt ?? new Date();
-  if (installedAt.getTime() > Date.now() + 60_000) problems.push({ field: "installedAt", message: "cannot be in the future" });
+  const now = program.now();
+  const installedAt = input.installedAt ?? now;
+  if (installedAt.getTime() > now.getTime() + 60_000) problems.push({ field: "installedAt", message: "cannot be in the future" });
   rejectFieldErrors(problems, "R-APP-2");
   return program.change(async (tx, record) => {
     const app = found(await tx.app.findUnique({ where: { id: input.appId } }), "app");
@@ -81,7 +82,7 @@ export async function registerTestCustomer(
     if (await tx.testCustomer.findUnique({ where: { appId_customerRef: { appId: app.id, customerRef } } })) {
       throw new Conflict(`customer ${customerRef} is already registered for ${app.name}`);
     }
-    const customer = await tx.testCustomer.create({ data: { appId: app.id, customerRef, customerName, installedAt } });
+    const customer = await tx.testCustomer.create({ data: { appId: app.id, customerRef, customerName, installedAt, createdAt: now } });
     await record({
       type: "test-customer.registered", actor: actorOf(viewer), subjectId: app.id, partnerId: app.partnerId,
       after: { testCustomerId: customer.id, customerRef, customerName, installedAsCustomApp: true },
@@ -92,13 +93,14 @@ export async function registerTestCustomer(
 
 /** The test customer used the app (R-APP-2 needs installed *and* used). */
 export async function recordTestCustomerUse(program: Program, viewer: Viewer, input: { testCustomerId: string; usedAt?: Date | null }) {
-  const usedAt = input.usedAt ?? new Date();
+  const now = program.now();
+  const usedAt = input.usedAt ?? now;
   return program.change(async (tx, record) => {
     const customer = found(await tx.testCustomer.findUnique({ where: { id: input.testCustomerId }, include: { app: true } }), "test customer");
     requirePartnerOf(viewer, customer.app.partnerId, "test customer");
     const problems: FieldError[] = [];
     if (usedAt < customer.installedAt) problems.push({ field: "usedAt", message: "is before the customer installed the app" });
-    if (usedAt.getTime() > Date.now() + 60_000) problems.push({ field: "usedAt", message: "cannot be in the future" });
+    if (usedAt.getTime() > now.getTime() + 60_000) problems.push({ field: "usedAt", message: "cannot be in the future" });
     rejectFieldErrors(problems, "R-APP-2");
     const updated = await tx.testCustomer.update({
       where: { id: customer.id },

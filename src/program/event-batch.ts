@@ -5,8 +5,8 @@
 import { eventRow, type NewEvent, type Tx } from "../events/log.js";
 import type { Program } from "./program.js";
 
-/** Appends the events in order; returns the highest position written (null when there were none). */
-export async function appendEvents(tx: Tx, events: readonly NewEvent[]): Promise<bigint | null> {
+/** Appends the events in order, stamped `occurredAt` (the program clock, R-TIME-1); returns the highest position written (null when there were none). */
+export async function appendEvents(tx: Tx, events: readonly NewEvent[], occurredAt: Date): Promise<bigint | null> {
   if (events.length === 0) return null;
   const rows = events.map(eventRow);
   // WITH ORDINALITY keeps the caller's order in the positions.
@@ -18,14 +18,14 @@ export async function appendEvents(tx: Tx, events: readonly NewEvent[]): Promise
            "reason" text, "requestId" text)
      ), inserted AS (
        INSERT INTO "Event" ("type", "actorKind", "actorId", "subjectType", "subjectId", "partnerId", "appId", "listingId", "marketplace",
-         "publicChange", "before", "after", "reason", "requestId")
+         "publicChange", "before", "after", "reason", "requestId", "occurredAt")
        SELECT "type", "actorKind"::"ActorKind", "actorId", "subjectType", "subjectId", "partnerId", "appId", "listingId",
-         "marketplace"::"Marketplace", "publicChange", "before", "after", "reason", "requestId"
+         "marketplace"::"Marketplace", "publicChange", "before", "after", "reason", "requestId", $2::timestamptz
        FROM input ORDER BY n
        RETURNING "position"
      )
      SELECT max("position") AS last FROM inserted`,
-    JSON.stringify(rows),
+    JSON.stringify(rows), occurredAt.toISOString(),
   );
   return row?.last ?? null;
 }

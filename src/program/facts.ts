@@ -35,6 +35,6 @@ export async function partnerValidations(tx: Tx, partnerId: string): Promise<Val
 export async function testCustomerFacts(tx: Tx, appId: string): Promise<TestCustomerFact[]> {
   return tx.testCustomer.findMany({
     where: { appId },
-    select: { id: true, appId: true, customerName: true, installedAt: true, firstUsedAt: true, usageCount: true },
+    select: { id: true, appId: true, customerName: true, installedAt: true, firstUsedAt: true, lastUsedAt: true, usageCount: true },
   });
 }

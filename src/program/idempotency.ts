@@ -132,6 +132,7 @@ export function createIdempotencyKeys(prisma: PrismaClient, opts: { ttlMs?: numb
       const guarded: Program = {
         prisma: program.prisma,
         bus: program.bus,
+        now: () => program.now(),
         today: () => program.today(),
         async change(work) {
           // One key guards one change: a use case that commits twice is only guarded on its first.

@@ -5,7 +5,7 @@ import { allowedNextStates, canCreateListing, transition } from "../domain/listi
 import { canSubmitRevision, placeEdit, reviewRevision } from "../domain/listings/revisions.js";
 import { isStorefrontChange, type Marketplace } from "../domain/listings/marketplaces.js";
 import { validateListingContent, type ListingContent, type ListingContentInput } from "../domain/listings/content.js";
-import { canReapply } from "../domain/usage.js";
+import { canReapply, type ReapplicationOutcomeFacts } from "../domain/usage.js";
 import type { EventType } from "../domain/events.js";
 import { actorOf, type AppendedEvent, type NewEvent, type NewEventOf, type Tx } from "../events/log.js";
 import { Conflict, RuleViolation } from "./refusals.js";
@@ -55,8 +55,8 @@ async function loadVisibleListing(tx: Tx, listingId: string, viewer: Viewer) {
 type LoadedListing = Awaited<ReturnType<typeof loadListing>>;
 
 /** Optimistic concurrency: a transition applies only to the version read; else a typed conflict. */
-async function bumpListing(tx: Tx, l: { id: string; version: number }, data: Parameters<Tx["listing"]["update"]>[0]["data"]) {
-  const { count } = await tx.listing.updateMany({ where: { id: l.id, version: l.version }, data: { ...data, version: { increment: 1 } } as never });
+async function bumpListing(tx: Tx, l: { id: string; version: number }, now: Date, data: Parameters<Tx["listing"]["update"]>[0]["data"]) {
+  const { count } = await tx.listing.updateMany({ where: { id: l.id, version: l.version }, data: { ...data, updatedAt: now, version: { increment: 1 } } as never });
   if (count !== 1) throw new Conflict("the listing was changed by someone else at the same time; re-read it and try again");
 }
 
@@ -71,15 +71,18 @@ function listingEvent<T extends EventType>(l: LoadedListing, type: T, viewer: Vi
 
 export async function createListing(program: Program, viewer: Viewer, input: { appId: string; marketplace: Marketplace; content: ListingContentArgs }) {
   return program.change(async (tx, record) => {
+    const now = program.now();
     const app = found(await tx.app.findUnique({ where: { id: input.appId } }), "app");
     const member = requirePartnerOf(viewer, app.partnerId, "app");
     requireClearanceFor(viewer, input.marketplace);
     const existing = await tx.listing.findMany({ where: { appId: app.id }, select: { appId: true, marketplace: true } });
     decide(canCreateListing(app, input.marketplace, existing));
     const { checked, categoryIds } = await checkContent(tx, input.content);
-    const listing = await tx.listing.create({ data: { appId: app.id, partnerId: app.partnerId, marketplace: input.marketplace } });
+    const listing = await tx.listing.create({
+      data: { appId: app.id, partnerId: app.partnerId, marketplace: input.marketplace, createdAt: now, stateChangedAt: now, updatedAt: now },
+    });
     await tx.listingRevision.create({
-      data: { listingId: listing.id, number: 1, openSlot: "open", createdById: member.memberId, ...revisionData(checked),
+      data: { listingId: listing.id, number: 1, openSlot: "open", createdById: member.memberId, createdAt: now, ...revisionData(checked),
         categories: { create: categoryIds.map((categoryId) => ({ categoryId })) } },
     });
     await record({
@@ -93,11 +96,12 @@ export async function createListing(program: Program, viewer: Viewer, input: { a
 /** R-LIST-5: edits go to a draft revision; a live listing stays live meanwhile. */
 export async function editListing(program: Program, viewer: Viewer, input: { listingId: string; content: ListingContentArgs }) {
   return program.change(async (tx, record) => {
+    const now = program.now();
     const l = await loadVisibleListing(tx, input.listingId, viewer);
     const member = requirePartnerOf(viewer, l.partnerId, "listing");
     const place = decide(placeEdit({ state: l.state, liveRevisionId: l.liveRevisionId, revisions: l.revisions }));
     const { checked, categoryIds } = await checkContent(tx, input.content);
-    await bumpListing(tx, l, {});
+    await bumpListing(tx, l, now, {});
     let revisionId: string;
     if (place.kind === "UPDATE_DRAFT") {
       revisionId = place.revisionId;
@@ -108,7 +112,7 @@ export async function editListing(program: Program, viewer: Viewer, input: { lis
       });
     } else {
       const rev = await tx.listingRevision.create({
-        data: { listingId: l.id, number: place.number, openSlot: "open", createdById: member.memberId, ...revisionData(checked),
+        data: { listingId: l.id, number: place.number, openSlot: "open", createdById: member.memberId, createdAt: now, ...revisionData(checked),
           categories: { create: categoryIds.map((categoryId) => ({ categoryId })) } },
       });
       revisionId = rev.id;
@@ -137,8 +141,9 @@ export async function submitListing(program: Program, viewer: Viewer, input: { l
       });
     }
     const sub = decide(canSubmitRevision({ state: l.state, liveRevisionId: l.liveRevisionId, revisions: l.revisions }, draft.id));
-    await bumpListing(tx, l, sub.nextListingState !== l.state ? { state: sub.nextListingState, stateChangedAt: new Date() } : {});
-    await tx.listingRevision.update({ where: { id: draft.id }, data: { status: "IN_REVIEW", submittedAt: new Date() } });
+    const now = program.now();
+    await bumpListing(tx, l, now, sub.nextListingState !== l.state ? { state: sub.nextListingState, stateChangedAt: now } : {});
+    await tx.listingRevision.update({ where: { id: draft.id }, data: { status: "IN_REVIEW", submittedAt: now } });
     await record(listingEvent(l, sub.listingAction ? "listing.submitted" : "listing.revision-submitted", viewer, {
       before: { state: l.state }, after: { state: sub.nextListingState, revision: draft.number },
     }));
@@ -183,8 +188,8 @@ export async function reviewListing(
         }
       : undefined;
     const review = decide(reviewRevision(facts, pending.id, input.approve ? { verdict: "approve", goLive } : { verdict: "reject" }));
-    const now = new Date();
-    await bumpListing(tx, l, {
+    const now = program.now();
+    await bumpListing(tx, l, now, {
       ...(review.nextListingState !== l.state ? { state: review.nextListingState, stateChangedAt: now } : {}),
       ...(review.liveRevisionId !== l.liveRevisionId ? { liveRevisionId: review.liveRevisionId } : {}),
       // A listing back from a low-usage delisting (in review with a live revision) starts a new low-usage window (R-USE-2).
@@ -222,7 +227,8 @@ export async function delistListing(program: Program, viewer: Viewer, input: { l
     const by = viewer.kind === "staff" ? "STAFF" : "PARTNER";
     const reason = by === "STAFF" ? "STAFF_DECISION" : "PARTNER_REQUEST";
     const next = decide(transition(l.state, "delist", { delist: { reason, by, note: input.note } }));
-    await bumpListing(tx, l, { state: next, stateChangedAt: new Date(), delistReason: reason, delistNote: input.note.trim(), atRiskSince: null, atRiskDeadline: null });
+    const now = program.now();
+    await bumpListing(tx, l, now, { state: next, stateChangedAt: now, delistReason: reason, delistNote: input.note.trim(), atRiskSince: null, atRiskDeadline: null });
     await record(listingEvent(l, "listing.delisted", viewer, {
       publicChange: isStorefrontChange(l.state, next), before: { state: l.state }, after: { state: next, reason }, reason: input.note.trim(),
     }));
@@ -235,12 +241,11 @@ export async function delistListing(program: Program, viewer: Viewer, input: { l
  * with its last live content as the revision to review.
  */
 export async function returnToReviewAfterReapplication(
-  tx: Tx, record: Record, viewer: Viewer, appId: string, marketplace: Marketplace,
-  validation: { purpose: "INITIAL" | "REAPPLICATION"; status: "REQUESTED" | "IN_PROGRESS" | "PASSED" | "FAILED"; showsTestCustomerUsage: boolean },
+  tx: Tx, record: Record, viewer: Viewer, now: Date, facts: ReapplicationOutcomeFacts, appId: string, marketplace: Marketplace,
 ) {
   const listing = await tx.listing.findUnique({ where: { appId_marketplace: { appId, marketplace } } });
   if (!listing || listing.state !== "DELISTED" || listing.delistReason !== "LOW_USAGE") return;
-  decide(canReapply({ listing, hasQualifyingTestCustomer: validation.showsTestCustomerUsage, validation }));
+  decide(canReapply(facts));
   const l = await loadListing(tx, listing.id);
   const next = decide(transition(l.state, "reapply", { viaReapplication: true }));
   let draft = l.revisions.find((r) => r.status === "DRAFT" || r.status === "IN_REVIEW");
@@ -248,14 +253,14 @@ export async function returnToReviewAfterReapplication(
     const live = await tx.listingRevision.findUniqueOrThrow({ where: { id: l.liveRevisionId }, include: { categories: true } });
     const { id: _id, number: _n, status: _s, openSlot: _o, createdAt: _c, submittedAt: _sa, reviewedAt: _ra, reviewedById: _rb, reviewNotes: _rn, categories, ...content } = live;
     const created = await tx.listingRevision.create({
-      data: { ...content, number: Math.max(...l.revisions.map((r) => r.number)) + 1, openSlot: "open", status: "IN_REVIEW", submittedAt: new Date(),
+      data: { ...content, number: Math.max(...l.revisions.map((r) => r.number)) + 1, openSlot: "open", status: "IN_REVIEW", createdAt: now, submittedAt: now,
         categories: { create: categories.map((c) => ({ categoryId: c.categoryId })) } },
     });
     draft = { id: created.id, number: created.number, status: "IN_REVIEW" };
   } else if (draft && draft.status === "DRAFT") {
-    await tx.listingRevision.update({ where: { id: draft.id }, data: { status: "IN_REVIEW", submittedAt: new Date() } });
+    await tx.listingRevision.update({ where: { id: draft.id }, data: { status: "IN_REVIEW", submittedAt: now } });
   }
-  await bumpListing(tx, l, { state: next, stateChangedAt: new Date(), delistReason: null, delistNote: null });
+  await bumpListing(tx, l, now, { state: next, stateChangedAt: now, delistReason: null, delistNote: null });
   await record(listingEvent(l, "listing.reapplied", viewer, {
     before: { state: l.state, reason: l.delistReason }, after: { state: next, revision: draft?.number ?? null },
   }));

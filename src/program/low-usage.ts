@@ -148,13 +148,14 @@ export async function runLowUsageSweep(
     counts.unchanged += page.length - changes.length;
     if (changes.length) {
       const applied = await changeInBatch(program, async (tx) => {
-        const updated = await applyChanges(tx, changes);
+        const at = program.now();
+        const updated = await applyChanges(tx, changes, at);
         const events: NewEvent[] = changes.filter((c) => updated.has(c.listing.id)).map(({ listing: l, event }) => ({
           type: event.type, actor, subjectId: l.id, partnerId: l.partnerId, appId: l.appId, listingId: l.id,
           marketplace: l.marketplace, publicChange: event.publicChange,
           before: event.before, after: event.after, reason: event.reason,
         }));
-        return { result: updated, lastPosition: await appendEvents(tx, events) };
+        return { result: updated, lastPosition: await appendEvents(tx, events, at) };
       });
       for (const c of changes) {
         if (!applied.has(c.listing.id)) counts.conflicts += 1;
@@ -172,20 +173,20 @@ export async function runLowUsageSweep(
 }
 
 /** Writes each listing's decided state, only where it still has the version read (optimistic concurrency). */
-async function applyChanges(tx: Tx, changes: readonly { listing: ListingRow; event: { after: { state: ListingState; atRiskSince: string | null; atRiskDeadline: string | null; delistReason: string | null }; reason: string } }[]): Promise<Set<string>> {
+async function applyChanges(tx: Tx, changes: readonly { listing: ListingRow; event: { after: { state: ListingState; atRiskSince: string | null; atRiskDeadline: string | null; delistReason: string | null }; reason: string } }[], at: Date): Promise<Set<string>> {
   const payload = changes.map(({ listing, event }) => ({
     id: listing.id, version: listing.version, state: event.after.state, atRiskSince: event.after.atRiskSince, atRiskDeadline: event.after.atRiskDeadline,
     delistReason: event.after.delistReason, delistNote: event.after.delistReason ? event.reason.slice(0, 2000) : null,
   }));
   const rows = await tx.$queryRawUnsafe<{ id: string }[]>(
     `UPDATE "Listing" AS l SET "state" = c."state"::"ListingState", "atRiskSince" = c."atRiskSince", "atRiskDeadline" = c."atRiskDeadline",
-       "delistReason" = c."delistReason"::"DelistReason", "delistNote" = c."delistNote", "stateChangedAt" = now(), "updatedAt" = now(),
+       "delistReason" = c."delistReason"::"DelistReason", "delistNote" = c."delistNote", "stateChangedAt" = $2::timestamptz, "updatedAt" = $2::timestamptz,
        "version" = l."version" + 1
      FROM jsonb_to_recordset($1::jsonb) AS c("id" uuid, "version" int, "state" text, "atRiskSince" timestamptz, "atRiskDeadline" timestamptz,
        "delistReason" text, "delistNote" text)
      WHERE l."id" = c."id" AND l."version" = c."version" AND l."state" IN ${SHOWN}
      RETURNING l."id"::text AS id`,
-    JSON.stringify(payload),
+    JSON.stringify(payload), at.toISOString(),
   );
   return new Set(rows.map((r) => r.id));
 }

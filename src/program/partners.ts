@@ -41,8 +41,11 @@ export async function signUpPartner(program: Program, viewer: Viewer, input: Sig
       include: { tiers: { select: { key: true, rank: true } } },
     });
     const tierKey = entryTierKey(policy?.tiers.length ? policy.tiers : undefined);
-    const partner = await tx.partner.create({ data: { name, slug, website, tierKey } });
-    const admin = await tx.partnerMember.create({ data: { partnerId: partner.id, email: adminEmail, name: adminName, role: "ADMIN" } });
+    const now = program.now();
+    const partner = await tx.partner.create({ data: { name, slug, website, tierKey, createdAt: now } });
+    const admin = await tx.partnerMember.create({ data: { partnerId: partner.id, email: adminEmail, name: adminName, role: "ADMIN", joinedAt: now } });
+    // R-PART-1 / R-TIER-2: the entry tier, held from the year it joined until an assessment sets another.
+    await tx.partnerTierYear.create({ data: { partnerId: partner.id, year: now.getUTCFullYear(), tierKey, source: "ENTRY", setAt: now } });
     await record({
       type: "partner.joined", actor: actorOf(viewer), subjectId: partner.id, partnerId: partner.id,
       after: { name, slug, tier: tierKey, admin: adminEmail },
@@ -59,7 +62,7 @@ export async function inviteMember(program: Program, viewer: Viewer, input: { pa
   rejectFieldErrors(problems);
   return program.change(async (tx, record) => {
     if (await tx.partnerMember.findUnique({ where: { email } })) throw new Conflict(`${email} already belongs to a partner`);
-    const member = await tx.partnerMember.create({ data: { partnerId: input.partnerId, email, name, role: input.role, invitedById: admin.memberId } });
+    const member = await tx.partnerMember.create({ data: { partnerId: input.partnerId, email, name, role: input.role, invitedById: admin.memberId, joinedAt: program.now() } });
     await record({
       type: "member.invited", actor: actorOf(viewer), subjectId: input.partnerId, partnerId: input.partnerId,
       after: { memberId: member.id, email, role: input.role },
@@ -84,13 +87,14 @@ export async function removeMember(program: Program, viewer: Viewer, input: { me
         });
       }
     }
-    const updated = await tx.partnerMember.updateMany({ where: { id: member.id, removedAt: null }, data: { removedAt: new Date() } });
+    const removedAt = program.now();
+    const updated = await tx.partnerMember.updateMany({ where: { id: member.id, removedAt: null }, data: { removedAt } });
     if (updated.count !== 1) throw new Conflict("the member was removed by someone else");
     await record({
       type: "member.removed", actor: actorOf(viewer), subjectId: member.partnerId, partnerId: member.partnerId,
       before: { memberId: member.id, email: member.email, role: member.role },
     });
-    return { ...member, removedAt: new Date() };
+    return { ...member, removedAt };
   });
 }
 
@@ -107,7 +111,7 @@ export async function publishAgreement(program: Program, viewer: Viewer, input: 
     const latest = await tx.agreementDocument.findFirst({ where: { kind: input.kind }, orderBy: { version: "desc" } });
     const version = (latest?.version ?? 0) + 1;
     const doc = await tx.agreementDocument.create({
-      data: { kind: input.kind, version, title, body, bodySha256: sha256(body), publishedById: viewer.kind === "staff" && !viewer.system ? viewer.staffId : null },
+      data: { kind: input.kind, version, title, body, bodySha256: sha256(body), publishedById: viewer.kind === "staff" && !viewer.system ? viewer.staffId : null, publishedAt: program.now() },
     });
     await record({
       type: "agreement.published", actor: actorOf(viewer), subjectId: doc.id,
@@ -138,7 +142,7 @@ export async function signAgreement(
       return tx.agreementSignature.findUniqueOrThrow({ where: { partnerId_documentId: { partnerId: input.partnerId, documentId: doc.id } }, include: { document: true } });
     }
     const signature = await tx.agreementSignature.create({
-      data: { partnerId: input.partnerId, documentId: doc.id, signedById: admin.memberId },
+      data: { partnerId: input.partnerId, documentId: doc.id, signedById: admin.memberId, signedAt: program.now() },
       include: { document: true },
     });
     await record({

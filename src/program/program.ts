@@ -1,14 +1,18 @@
 // The program's use cases share this core: one transaction per change, the change's events
 // written in it, and a notice on the bus only after it committed.
 import { type PrismaClient, Prisma } from "../generated/prisma/client.js";
+import { startOfDay } from "../domain/dates.js";
 import type { EventBus } from "../events/bus.js";
+import { programClock, type Clock } from "./clock.js";
 import { appendEvent, type AppendedEvent, type NewEvent, type Tx } from "../events/log.js";
 import { Conflict, InvalidInput } from "./refusals.js";
 
 export interface Program {
   readonly prisma: PrismaClient;
   readonly bus: EventBus;
-  /** The program's notion of today (PROGRAM_TODAY, else the clock); rules never read the clock. */
+  /** The program's clock (R-TIME-1): the instant every recorded timestamp takes. Rules never read a clock themselves. */
+  now(): Date;
+  /** 00:00 UTC of the program's current day: the "today" rules decide on. */
   today(): Date;
   /**
    * Runs `work` in one transaction. `record` appends an event in that transaction; nothing
@@ -20,7 +24,10 @@ export interface Program {
 export interface ProgramOptions {
   prisma: PrismaClient;
   bus: EventBus;
+  /** PROGRAM_TODAY: the clock starts at 00:00 UTC of that day and runs from there. */
   programToday?: Date | undefined;
+  /** A clock of the caller's (tests); otherwise programClock(programToday). */
+  clock?: Clock;
 }
 
 const SERIALIZATION_FAILURE = "40001";
@@ -33,10 +40,12 @@ function isRetryable(err: unknown): boolean {
 
 export function createProgram(opts: ProgramOptions): Program {
   const { prisma, bus } = opts;
+  const clock = opts.clock ?? programClock(opts.programToday);
   return {
     prisma,
     bus,
-    today: () => (opts.programToday ? new Date(opts.programToday) : new Date()),
+    now: () => clock.now(),
+    today: () => startOfDay(clock.now()),
     async change(work) {
       let last = -1n;
       const run = () =>
@@ -44,7 +53,7 @@ export function createProgram(opts: ProgramOptions): Program {
           async (tx) => {
             last = -1n;
             return work(tx, async (e) => {
-              const appended = await appendEvent(tx, e);
+              const appended = await appendEvent(tx, e, clock.now());
               if (appended.position > last) last = appended.position;
               return appended;
             });

@@ -11,6 +11,7 @@ export class RuleViolation extends ProgramError {
   readonly rule: string;
   readonly missing: readonly string[];
   readonly toSatisfy: string;
+  readonly relatedRule: string | null;
   readonly currentState: string | null;
   readonly allowed: readonly string[] | null;
   constructor(r: Refusal) {
@@ -18,6 +19,7 @@ export class RuleViolation extends ProgramError {
     this.rule = r.rule;
     this.missing = r.missing;
     this.toSatisfy = r.toSatisfy;
+    this.relatedRule = r.relatedRule ?? null;
     this.currentState = r.currentState ?? null;
     this.allowed = r.allowed ?? null;
   }

@@ -128,26 +128,42 @@ export async function loadYearFacts(db: Reader, partnerIds: readonly string[], y
   return bundles;
 }
 
-/** The tier each partner held during `year`: its PartnerTierYear, else the partner record (nothing assessed yet). */
-export async function tiersHeld(db: Reader, partnerIds: readonly string[], year: number): Promise<Map<string, { tierKey: string; assessmentId: string | null; fromAssessment: boolean }>> {
-  const rows = await db.$queryRawUnsafe<{ id: string; tierKey: string; yearTier: string | null; assessmentId: string | null }[]>(
-    `SELECT p."id"::text AS id, p."tierKey", y."tierKey" AS "yearTier", y."assessmentId"::text AS "assessmentId"
-     FROM "Partner" p LEFT JOIN "PartnerTierYear" y ON y."partnerId" = p."id" AND y."year" = $2
-     WHERE ${IN_IDS(`p."id"`)}`,
+export type TierSource = "ENTRY" | "ASSESSMENT" | "INVITATION" | "RECORDED";
+
+/** The tier a partner held in a year, and where it came from (R-TIER-2): the latest tier year at or before it. */
+export interface TierHeld {
+  readonly tierKey: string;
+  readonly source: TierSource;
+  /** The year that tier was set for (the join year, or the year an assessment set); later years carry it until the next. */
+  readonly sinceYear: number;
+  readonly assessmentId: string | null;
+}
+
+/**
+ * The tier each partner held during `year` (R-TIER-2): its tier year for `year`, else the latest one
+ * before it (tiers change only at an assessment). A partner with none (it joined after `year`) is
+ * absent: it held no tier that year. The partner record is never read: it is not history.
+ */
+export async function tiersHeld(db: Reader, partnerIds: readonly string[], year: number): Promise<Map<string, TierHeld>> {
+  const rows = await db.$queryRawUnsafe<{ id: string; tierKey: string; source: TierSource; year: number; assessmentId: string | null }[]>(
+    `SELECT DISTINCT ON (y."partnerId") y."partnerId"::text AS id, y."tierKey", y."source"::text AS source, y."year", y."assessmentId"::text AS "assessmentId"
+     FROM "PartnerTierYear" y
+     WHERE ${IN_IDS(`y."partnerId"`)} AND y."year" <= $2
+     ORDER BY y."partnerId", y."year" DESC`,
     ids(partnerIds), year,
   );
-  return new Map(rows.map((r) => [r.id, { tierKey: r.yearTier ?? r.tierKey, assessmentId: r.assessmentId, fromAssessment: r.yearTier !== null }]));
+  return new Map(rows.map((r) => [r.id, { tierKey: r.tierKey, source: r.source, sinceYear: Number(r.year), assessmentId: r.assessmentId }]));
 }
 
 /** Staff invitations (not withdrawn) to take effect in `effectiveYear`. */
 export async function invitationsFor(db: Reader, partnerIds: readonly string[], effectiveYear: number): Promise<Map<string, PremierInvitationFacts & { id: string }>> {
-  const rows = await db.$queryRawUnsafe<{ id: string; partnerId: string; customerCentricity: string; strategicAlignment: string; executiveSponsorship: string }[]>(
-    `SELECT "id"::text AS id, "partnerId"::text AS "partnerId", "customerCentricity", "strategicAlignment", "executiveSponsorship"
+  const rows = await db.$queryRawUnsafe<{ id: string; partnerId: string; invitedAt: Date; customerCentricity: string; strategicAlignment: string; executiveSponsorship: string }[]>(
+    `SELECT "id"::text AS id, "partnerId"::text AS "partnerId", "invitedAt", "customerCentricity", "strategicAlignment", "executiveSponsorship"
      FROM "PremierInvitation" WHERE ${IN_IDS(`"partnerId"`)} AND "effectiveYear" = $2 AND "status" <> 'WITHDRAWN'`,
     ids(partnerIds), effectiveYear,
   );
   return new Map(rows.map((r) => [r.partnerId, {
-    id: r.id, effectiveYear,
+    id: r.id, effectiveYear, invitedAt: new Date(r.invitedAt),
     grounds: { customerCentricity: r.customerCentricity, strategicAlignment: r.strategicAlignment, executiveSponsorship: r.executiveSponsorship },
   }]));
 }

@@ -6,7 +6,7 @@ import type { Viewer } from "../auth/viewer.js";
 import { entryTierKey } from "../domain/partners.js";
 import {
   adjustFigures, assess, defaultLadder, assessmentPeriod, canRecordAssessment, canRunAssessment, computeFigures, freezeAssessment, progress,
-  tierChangeAllowed, validateLadder, validatePremierInvitation, whatIf, yearToDatePeriod,
+  canWithdrawInvitation, refuseMidYearChange, validateLadder, validatePremierInvitation, whatIf, yearToDatePeriod,
   type AssessmentPeriod, type AssessmentResult, type FrozenAssessment, type Ladder, type PartnerYearFigures, type PremierGrounds,
   type PremierInvitationFacts, type Tier, type TierProgress, type WhatIfAdjustments,
 } from "../domain/tiers.js";
@@ -18,7 +18,7 @@ import { appendEvents, changeInBatch } from "./event-batch.js";
 import { decide, found, requireStaff, requireStaffOrPartnerOf } from "./guard.js";
 import { checkText, type FieldError } from "../domain/fields.js";
 import type { Program } from "./program.js";
-import { invitationsFor, loadYearFacts, policyLadder, tiersHeld, type PartnerYearBundle, type Reader } from "./tier-facts.js";
+import { invitationsFor, loadYearFacts, policyLadder, tiersHeld, type PartnerYearBundle, type Reader, type TierSource } from "./tier-facts.js";
 
 const NO_FACTS: Omit<PartnerYearBundle, "firstLaunch"> = { apps: [], leads: [], inquiries: [] };
 
@@ -181,7 +181,7 @@ export async function runTierAssessment(program: Program, viewer: Viewer, input:
         continue;
       }
       const bundle = facts.get(p.id)!;
-      const previousTierKey = onLadder(ladder, old?.previousTierKey ?? held.get(p.id)?.tierKey ?? p.tierKey);
+      const previousTierKey = onLadder(ladder, old?.previousTierKey ?? held.get(p.id)?.tierKey ?? entryTierKey(ladder));
       const invitation = invitations.get(p.id) ?? null;
       const figures = figuresOver(bundle, assessmentPeriod(year, bundle.firstLaunch), calendarYear(year));
       const result = assess({ ladder, figures, currentTierKey: previousTierKey, premierInvitation: invitation });
@@ -189,7 +189,7 @@ export async function runTierAssessment(program: Program, viewer: Viewer, input:
       decided.push({ partnerId: p.id, assessmentId: randomUUID(), previousTierKey, frozen, result, supersedes: old, reason: may.value.reason, invitationId: invitation?.id ?? null });
     }
     if (decided.length) {
-      await changeInBatch(program, async (tx) => ({ result: null, lastPosition: await writeAssessments(tx, decided, { year, effectiveYear, policyId: policy.id, asOf, actor, assessedById: viewer.kind === "staff" && !viewer.system ? viewer.staffId : null }) }));
+      await changeInBatch(program, async (tx) => ({ result: null, lastPosition: await writeAssessments(tx, decided, { year, effectiveYear, policyId: policy.id, asOf, at: program.now(), actor, assessedById: viewer.kind === "staff" && !viewer.system ? viewer.staffId : null }) }));
     }
     for (const d of decided) {
       tally.assessed += 1;
@@ -212,7 +212,7 @@ export async function runTierAssessment(program: Program, viewer: Viewer, input:
 async function writeAssessments(
   tx: Tx,
   decided: readonly Decided[],
-  ctx: { year: number; effectiveYear: number; policyId: string; asOf: Date; actor: NewEvent["actor"]; assessedById: string | null },
+  ctx: { year: number; effectiveYear: number; policyId: string; asOf: Date; at: Date; actor: NewEvent["actor"]; assessedById: string | null },
 ): Promise<bigint | null> {
   const superseded = decided.filter((d) => d.supersedes).map((d) => d.supersedes!.id);
   if (superseded.length) {
@@ -226,9 +226,9 @@ async function writeAssessments(
   // One statement for the page: the frozen records travel as one JSON document.
   await tx.$executeRawUnsafe(
     `INSERT INTO "TierAssessment" ("id", "partnerId", "year", "policyId", "previousTierKey", "resultTierKey", "periodStart", "periodEnd", "inputs",
-       "requirements", "explanation", "currentSlot", "supersedesId", "supersedeReason", "assessedById")
+       "requirements", "explanation", "currentSlot", "supersedesId", "supersedeReason", "assessedById", "assessedAt")
      SELECT r."id", r."partnerId", $2, $3::uuid, r."previousTierKey", r."resultTierKey", r."periodStart", r."periodEnd", r."inputs", r."requirements",
-       r."explanation", 'cur', r."supersedesId", r."supersedeReason", $4::uuid
+       r."explanation", 'cur', r."supersedesId", r."supersedeReason", $4::uuid, $5::timestamptz
      FROM jsonb_to_recordset($1::jsonb) AS r("id" uuid, "partnerId" uuid, "previousTierKey" text, "resultTierKey" text, "periodStart" date, "periodEnd" date,
        "inputs" jsonb, "requirements" jsonb, "explanation" text, "supersedesId" uuid, "supersedeReason" text)`,
     JSON.stringify(decided.map((d) => ({
@@ -236,23 +236,30 @@ async function writeAssessments(
       periodStart: d.frozen.periodStart, periodEnd: d.frozen.periodEnd, inputs: d.frozen.inputs, requirements: d.frozen.requirements,
       explanation: d.frozen.explanation, supersedesId: d.supersedes?.id ?? null, supersedeReason: d.supersedes ? d.reason : null,
     }))),
-    ctx.year, ctx.policyId, ctx.assessedById,
+    ctx.year, ctx.policyId, ctx.assessedById, ctx.at.toISOString(),
   );
-  const rows = JSON.stringify(decided.map((d) => ({ partnerId: d.partnerId, tierKey: d.frozen.resultTierKey, assessmentId: d.assessmentId })));
+  // R-TIER-2: the assessment of `year` sets the tier of `year + 1` only; the years before stay as they were.
+  const rows = JSON.stringify(decided.map((d) => ({
+    partnerId: d.partnerId, tierKey: d.frozen.resultTierKey, assessmentId: d.assessmentId,
+    source: (d.result.invitation === "APPLIED" ? "INVITATION" : "ASSESSMENT") satisfies TierSource,
+  })));
   await tx.$executeRawUnsafe(
-    `INSERT INTO "PartnerTierYear" ("partnerId", "year", "tierKey", "assessmentId", "setAt")
-     SELECT r."partnerId", $2, r."tierKey", r."assessmentId", now() FROM jsonb_to_recordset($1::jsonb) AS r("partnerId" uuid, "tierKey" text, "assessmentId" uuid)
-     ON CONFLICT ("partnerId", "year") DO UPDATE SET "tierKey" = EXCLUDED."tierKey", "assessmentId" = EXCLUDED."assessmentId", "setAt" = EXCLUDED."setAt"`,
-    rows, ctx.effectiveYear,
+    `INSERT INTO "PartnerTierYear" ("partnerId", "year", "tierKey", "assessmentId", "source", "setAt")
+     SELECT r."partnerId", $2, r."tierKey", r."assessmentId", r."source"::"TierSource", $3::timestamptz
+     FROM jsonb_to_recordset($1::jsonb) AS r("partnerId" uuid, "tierKey" text, "assessmentId" uuid, "source" text)
+     ON CONFLICT ("partnerId", "year") DO UPDATE SET "tierKey" = EXCLUDED."tierKey", "assessmentId" = EXCLUDED."assessmentId", "source" = EXCLUDED."source", "setAt" = EXCLUDED."setAt"`,
+    rows, ctx.effectiveYear, ctx.at.toISOString(),
   );
-  // The partner record carries the tier of the current program year only (R-TIER-3/4: it changes here and nowhere else).
-  if (ctx.effectiveYear === ctx.asOf.getUTCFullYear()) {
-    await tx.$executeRawUnsafe(
-      `UPDATE "Partner" p SET "tierKey" = r."tierKey" FROM jsonb_to_recordset($1::jsonb) AS r("partnerId" uuid, "tierKey" text)
-       WHERE p."id" = r."partnerId" AND p."tierKey" IS DISTINCT FROM r."tierKey"`,
-      rows,
-    );
-  }
+  // The partner record shows the tier of the program's current year (the storefront's badge): the latest
+  // tier year at or before it. R-TIER-3/4: it changes here and nowhere else.
+  await tx.$executeRawUnsafe(
+    `UPDATE "Partner" p SET "tierKey" = h."tierKey"
+     FROM (SELECT DISTINCT ON (y."partnerId") y."partnerId", y."tierKey" FROM "PartnerTierYear" y
+           WHERE y."partnerId" IN (SELECT r."partnerId" FROM jsonb_to_recordset($1::jsonb) AS r("partnerId" uuid)) AND y."year" <= $2
+           ORDER BY y."partnerId", y."year" DESC) h
+     WHERE p."id" = h."partnerId" AND p."tierKey" IS DISTINCT FROM h."tierKey"`,
+    rows, ctx.at.getUTCFullYear(),
+  );
   const invited = decided.filter((d) => d.invitationId).map((d) => ({ id: d.invitationId, status: d.result.invitation === "APPLIED" ? "APPLIED" : "LAPSED" }));
   if (invited.length) {
     await tx.$executeRawUnsafe(
@@ -261,7 +268,7 @@ async function writeAssessments(
       JSON.stringify(invited),
     );
   }
-  await tx.$executeRawUnsafe(`UPDATE "ProgramPolicy" SET "lockedAt" = now() WHERE "id" = $1::uuid AND "lockedAt" IS NULL`, ctx.policyId);
+  await tx.$executeRawUnsafe(`UPDATE "ProgramPolicy" SET "lockedAt" = $2::timestamptz WHERE "id" = $1::uuid AND "lockedAt" IS NULL`, ctx.policyId, ctx.at.toISOString());
   return appendEvents(tx, decided.map((d) => ({
     type: d.supersedes ? "tier.reassessed" : "tier.assessed",
     actor: ctx.actor, subjectId: d.assessmentId, partnerId: d.partnerId,
@@ -271,7 +278,7 @@ async function writeAssessments(
       policyVersion: d.frozen.policyVersion, explanation: d.frozen.explanation,
     },
     reason: d.supersedes ? d.reason : null,
-  })));
+  })), ctx.at);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -282,18 +289,42 @@ export interface CurrentTier {
   readonly year: number;
   readonly tierKey: string;
   readonly tierName: string;
-  /** ASSESSMENT: set by the annual assessment of the year before; PARTNER_RECORD: no assessment yet (the entry tier, or as recorded at joining). */
-  readonly source: "ASSESSMENT" | "PARTNER_RECORD";
+  /** Where it came from (R-TIER-2): the entry tier on joining, an assessment, an invitation it applied, or recorded. */
+  readonly source: TierSource;
+  /** The year it was set for; the years after it carry it until the next assessment. */
+  readonly sinceYear: number;
   readonly assessmentId: string | null;
+  readonly partnerId: string;
 }
 
-export async function currentTier(db: Reader, partnerId: string, year: number): Promise<CurrentTier> {
+/**
+ * R-TIER-2: the tier the partner held in `year`, as it was: set on joining or by the assessment of an
+ * earlier year, never rewritten by a later one. A year before the partner joined, or one that has not
+ * started, has no tier to read.
+ */
+export async function currentTier(db: Reader, partnerId: string, year: number, today: Date): Promise<CurrentTier> {
+  const thisYear = today.getUTCFullYear();
+  if (year > thisYear) {
+    throw new RuleViolation({
+      rule: "R-TIER-2",
+      message: `${year} has not started (today is ${isoDate(today)}); its tier is set by the assessment of ${year - 1}, at the start of ${year}.`,
+      missing: [`the assessment of ${year - 1}`],
+      toSatisfy: `Ask for ${thisYear} or an earlier year; see the progress toward the next tier for ${year}.`,
+    });
+  }
   const held = (await tiersHeld(db, [partnerId], year)).get(partnerId);
+  if (!held) {
+    throw new RuleViolation({
+      rule: "R-TIER-2",
+      message: `The partner was not in the program in ${year}, so it held no tier that year.`,
+      missing: [`membership of the program in ${year}`],
+      toSatisfy: "Ask for a year from the one the partner joined in.",
+    });
+  }
   const { ladder } = await policyLadder(db, year, { exact: false });
-  const tierKey = held?.tierKey ?? entryTierKey(ladder);
   return {
-    year, tierKey, tierName: ladder.find((t) => t.key === tierKey)?.name ?? tierKey,
-    source: held?.fromAssessment ? "ASSESSMENT" : "PARTNER_RECORD", assessmentId: held?.assessmentId ?? null,
+    year, tierKey: held.tierKey, tierName: ladder.find((t) => t.key === held.tierKey)?.name ?? held.tierKey,
+    source: held.source, sinceYear: held.sinceYear, assessmentId: held.assessmentId, partnerId,
   };
 }
 
@@ -365,8 +396,8 @@ export async function changePartnerTier(program: Program, viewer: Viewer, input:
   const partner = found(await db.partner.findUnique({ where: { id: input.partnerId } }), "partner");
   const asOf = program.today();
   const { ladder } = await policyLadder(db, asOf.getUTCFullYear(), { exact: false });
-  const held = await currentTier(db, partner.id, asOf.getUTCFullYear());
-  decide(tierChangeAllowed({ kind: "MID_YEAR", ladder, currentTierKey: onLadder(ladder, held.tierKey), requestedTierKey: input.tierKey.trim(), asOf }));
+  const held = await currentTier(db, partner.id, asOf.getUTCFullYear(), asOf);
+  decide(refuseMidYearChange({ ladder, currentTierKey: onLadder(ladder, held.tierKey), requestedTierKey: input.tierKey.trim(), asOf }));
   return partner;
 }
 
@@ -374,25 +405,48 @@ export async function changePartnerTier(program: Program, viewer: Viewer, input:
 // R-TIER-5: Premier invitations
 // ---------------------------------------------------------------------------------------------
 
-export async function invitePremier(program: Program, viewer: Viewer, input: { partnerId: string; grounds: PremierGrounds }) {
+/**
+ * R-TIER-5: staff invite a partner to Premier for the year the invitation takes effect (default: the
+ * year the partner's next assessment sets). It applies there if Premier's requirements are met.
+ */
+export async function invitePremier(program: Program, viewer: Viewer, input: { partnerId: string; grounds: PremierGrounds; effectiveYear?: number | null }) {
   const staff = requireStaff(viewer);
-  const asOf = program.today();
   return program.change(async (tx, record) => {
+    const now = program.now();
     const partner = found(await tx.partner.findUnique({ where: { id: input.partnerId } }), "partner");
-    const previousYearAssessed = (await tx.tierAssessment.count({ where: { partnerId: partner.id, year: asOf.getUTCFullYear() - 1, currentSlot: "cur" } })) > 0;
-    const ok = decide(validatePremierInvitation({ grounds: input.grounds, asOf, previousYearAssessed }));
-    const clash = await tx.premierInvitation.findUnique({ where: { partnerId_effectiveYear: { partnerId: partner.id, effectiveYear: ok.effectiveYear } } });
-    if (clash && clash.status !== "WITHDRAWN") throw new Conflict(`${partner.name} already has an invitation for ${ok.effectiveYear}`);
-    if (clash) await tx.premierInvitation.delete({ where: { id: clash.id } });
+    const previousYearAssessed = (await tx.tierAssessment.count({ where: { partnerId: partner.id, year: now.getUTCFullYear() - 1, currentSlot: "cur" } })) > 0;
+    const ok = decide(validatePremierInvitation({ grounds: input.grounds, asOf: now, joinedAt: partner.createdAt, previousYearAssessed, effectiveYear: input.effectiveYear }));
+    const clash = await tx.premierInvitation.findFirst({ where: { partnerId: partner.id, effectiveYear: ok.effectiveYear, status: { not: "WITHDRAWN" } } });
+    if (clash) throw new Conflict(`${partner.name} already has an invitation for ${ok.effectiveYear} (${clash.status}); withdraw it first to record another`);
     const invitation = await tx.premierInvitation.create({
-      data: { partnerId: partner.id, ...ok.grounds, effectiveYear: ok.effectiveYear, invitedById: staff.staffId },
+      data: { partnerId: partner.id, ...ok.grounds, effectiveYear: ok.effectiveYear, invitedById: staff.staffId, invitedAt: now },
     });
     await record({
       type: "tier.premier-invited", actor: actorOf(viewer), subjectId: partner.id, partnerId: partner.id,
       after: { invitationId: invitation.id, effectiveYear: ok.effectiveYear, decidedBy: `the assessment of ${ok.effectiveYear - 1}`, grounds: ok.grounds },
-      reason: "Premier is by invitation only (R-TIER-5); it applies if the partner still meets Premier's requirements at that assessment.",
+      reason: "Premier is by invitation only (R-TIER-5); it applies if the partner meets Premier's requirements at that assessment.",
     });
     return invitation;
+  });
+}
+
+/** R-TIER-5: staff withdraw a pending invitation before its assessment; the withdrawn one stays on record. */
+export async function withdrawPremierInvitation(program: Program, viewer: Viewer, input: { invitationId: string; reason: string }) {
+  const staff = requireStaff(viewer);
+  return program.change(async (tx, record) => {
+    const invitation = found(await tx.premierInvitation.findUnique({ where: { id: input.invitationId } }), "invitation");
+    const ok = decide(canWithdrawInvitation(invitation, input.reason));
+    const { count } = await tx.premierInvitation.updateMany({
+      where: { id: invitation.id, status: "PENDING" },
+      data: { status: "WITHDRAWN", withdrawnAt: program.now(), withdrawnById: staff.system ? null : staff.staffId, withdrawReason: ok.reason },
+    });
+    if (count !== 1) throw new Conflict("the invitation was decided or withdrawn at the same time; re-read it");
+    await record({
+      type: "tier.premier-invitation-withdrawn", actor: actorOf(viewer), subjectId: invitation.partnerId, partnerId: invitation.partnerId,
+      before: { invitationId: invitation.id, effectiveYear: invitation.effectiveYear, status: "PENDING" },
+      after: { status: "WITHDRAWN" }, reason: ok.reason,
+    });
+    return tx.premierInvitation.findUniqueOrThrow({ where: { id: invitation.id } });
   });
 }
 
@@ -447,7 +501,7 @@ export async function createProgramPolicy(program: Program, viewer: Viewer, inpu
     const { settings, tiers } = checkedPolicy(input, await policyBase(tx, input.year));
     const last = await tx.programPolicy.findFirst({ where: { year: input.year }, orderBy: { version: "desc" }, select: { id: true, version: true } });
     const policy = await tx.programPolicy.create({
-      data: { year: input.year, version: (last?.version ?? 0) + 1, ...settings, createdById: staff.system ? null : staff.staffId, tiers: { create: tiers.map((t) => ({ ...t })) } },
+      data: { year: input.year, version: (last?.version ?? 0) + 1, ...settings, createdById: staff.system ? null : staff.staffId, createdAt: program.now(), tiers: { create: tiers.map((t) => ({ ...t })) } },
     });
     await record({
       type: "policy.created", actor: actorOf(viewer), subjectId: policy.id,

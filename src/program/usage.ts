@@ -46,7 +46,7 @@ export interface UsageUpsertResult extends UsageWriteResult {
  * Upserts checked rows (at most one per app-month: use latestPerAppMonth) whose apps exist, in the
  * caller's transaction, as one statement; the counts come back as one row.
  */
-export async function upsertUsageRows(tx: Pick<Tx, "$queryRawUnsafe">, rows: readonly UsageRow[]): Promise<UsageUpsertResult> {
+export async function upsertUsageRows(tx: Pick<Tx, "$queryRawUnsafe">, rows: readonly UsageRow[], recordedAt: Date): Promise<UsageUpsertResult> {
   if (rows.length === 0) return { rows: 0, created: 0, replaced: 0, apps: 0, firstMonth: null, lastMonth: null };
   const payload = rows.map((r) => ({
     appId: r.appId, month: monthKey(r.month) + "-01", activeCustomers: r.activeCustomers, installs: r.installs, uninstalls: r.uninstalls,
@@ -56,7 +56,7 @@ export async function upsertUsageRows(tx: Pick<Tx, "$queryRawUnsafe">, rows: rea
   const [sum] = await tx.$queryRawUnsafe<{ rows: number; created: number; apps: number; first: string | null; last: string | null }[]>(
     `WITH written AS (
        INSERT INTO "UsageMonth" ("appId", "month", "activeCustomers", "installs", "uninstalls", "pushCalls", "pullCalls", "recordedAt")
-       SELECT r."appId", r."month", r."activeCustomers", r."installs", r."uninstalls", r."pushCalls", r."pullCalls", now()
+       SELECT r."appId", r."month", r."activeCustomers", r."installs", r."uninstalls", r."pushCalls", r."pullCalls", $2::timestamptz
        FROM jsonb_to_recordset($1::jsonb) AS r("appId" uuid, "month" date, "activeCustomers" int, "installs" int, "uninstalls" int,
          "pushCalls" bigint, "pullCalls" bigint)
        ON CONFLICT ("appId", "month") DO UPDATE SET
@@ -67,7 +67,7 @@ export async function upsertUsageRows(tx: Pick<Tx, "$queryRawUnsafe">, rows: rea
      SELECT count(*)::int AS rows, (count(*) FILTER (WHERE inserted))::int AS created, count(DISTINCT "appId")::int AS apps,
        to_char(min("month"), 'YYYY-MM') AS first, to_char(max("month"), 'YYYY-MM') AS last
      FROM written`,
-    JSON.stringify(payload),
+    JSON.stringify(payload), recordedAt.toISOString(),
   );
   const r = sum!;
   return { rows: r.rows, created: r.created, replaced: r.rows - r.created, apps: r.apps, firstMonth: r.first, lastMonth: r.last };
@@ -86,9 +86,9 @@ export function usageRecordedEvent(actor: Actor, result: UsageUpsertResult, extr
  * app: a big import stays a handful of events and the change still commits with its event (R-EVT-1);
  * the rows themselves are the per-app record.
  */
-export async function writeUsageRows(tx: Tx, rows: readonly UsageRow[], actor: Actor): Promise<UsageUpsertResult & { lastPosition: bigint | null }> {
-  const result = await upsertUsageRows(tx, rows);
-  const lastPosition = result.rows ? await appendEvents(tx, [usageRecordedEvent(actor, result)]) : null;
+export async function writeUsageRows(tx: Tx, rows: readonly UsageRow[], actor: Actor, at: Date): Promise<UsageUpsertResult & { lastPosition: bigint | null }> {
+  const result = await upsertUsageRows(tx, rows, at);
+  const lastPosition = result.rows ? await appendEvents(tx, [usageRecordedEvent(actor, result)], at) : null;
   return { ...result, lastPosition };
 }
 
@@ -129,7 +129,7 @@ export async function recordUsage(program: Program, viewer: Viewer, input: reado
     const partnerOf = await appPartners(tx, rows.map((r) => r.appId));
     const unknown = unknownAppProblems(checked, partnerOf, (i) => `rows[${indexOf[i]}]`);
     if (unknown.length) throw new InvalidInput(unknown, "R-USE-1");
-    const { lastPosition, rows: written, created, replaced, apps } = await writeUsageRows(tx, rows, actorOf(viewer));
+    const { lastPosition, rows: written, created, replaced, apps } = await writeUsageRows(tx, rows, actorOf(viewer), program.now());
     return { result: { rows: written, created, replaced, apps }, lastPosition };
   });
 }

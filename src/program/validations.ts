@@ -5,7 +5,8 @@ import { assignIntegrationManager as assignRule, canRecordCheck, canRequestValid
 import type { Marketplace } from "../domain/listings/marketplaces.js";
 import { actorOf, type Tx } from "../events/log.js";
 import { Conflict, InvalidInput } from "./refusals.js";
-import { canRequestReapplication } from "../domain/usage.js";
+import { qualifyingTestCustomers } from "../domain/apps.js";
+import { canRequestReapplication, type ReapplicationFacts } from "../domain/usage.js";
 import { standingOf, testCustomerFacts } from "./facts.js";
 import { decide, found, requireClearanceFor, requirePartnerOf, requireStaff, requireVisible } from "./guard.js";
 import { canSeeValidation } from "./visibility.js";
@@ -28,25 +29,15 @@ export async function requestValidation(
       tx.appValidation.findMany({ where: { appId: app.id }, select: { id: true, appId: true, marketplace: true, attempt: true, purpose: true, status: true } }),
     ]);
     const request = decide(canRequestValidation({ app, marketplace: input.marketplace, purpose, agreements, testCustomers, validations }));
-    if (purpose === "REAPPLICATION") {
-      // R-USE-4: only a listing delisted for low usage is re-applied, with a qualifying test customer again.
-      const listing = await tx.listing.findUnique({ where: { appId_marketplace: { appId: app.id, marketplace: input.marketplace } }, select: { state: true, delistReason: true } });
-      decide(canRequestReapplication({
-        listing: listing ?? { state: "DRAFT", delistReason: null },
-        hasQualifyingTestCustomer: request.testCustomers.length > 0,
-      }));
-    }
-    let testCustomerId: string | null = null;
-    if (purpose === "REAPPLICATION") {
-      // R-USE-4: the re-application shows one qualifying test customer's usage.
-      const chosen = input.testCustomerId
-        ? request.testCustomers.find((c) => c.id === input.testCustomerId)
-        : request.testCustomers[0];
-      if (!chosen?.id) throw new InvalidInput([{ field: "testCustomerId", message: "must be a test customer of this app that installed and used it" }], "R-USE-4");
-      testCustomerId = chosen.id;
-    }
+    // R-USE-4: only a listing delisted for low usage is re-applied, shown by a test customer's use since the delisting.
+    const testCustomerId = purpose === "REAPPLICATION"
+      ? decide(canRequestReapplication(await reapplicationFacts(tx, app.id, input.marketplace, input.testCustomerId ?? null))).testCustomerId
+      : null;
     const validation = await tx.appValidation.create({
-      data: { appId: app.id, marketplace: input.marketplace, attempt: request.attempt, purpose, openSlot: "open", requestedById: partner.memberId, testCustomerId },
+      data: {
+        appId: app.id, marketplace: input.marketplace, attempt: request.attempt, purpose, openSlot: "open", requestedById: partner.memberId, testCustomerId,
+        requestedAt: program.now(),
+      },
     });
     await record({
       type: "validation.requested", actor: actorOf(viewer), subjectId: validation.id, partnerId: app.partnerId, appId: app.id,
@@ -54,6 +45,21 @@ export async function requestValidation(
     });
     return validation;
   });
+}
+
+/** R-USE-4's facts: the listing's delisting, the app's qualifying test customers with their last use. */
+export async function reapplicationFacts(tx: Tx, appId: string, marketplace: Marketplace, chosenTestCustomerId: string | null): Promise<ReapplicationFacts> {
+  const [listing, customers] = await Promise.all([
+    tx.listing.findUnique({ where: { appId_marketplace: { appId, marketplace } }, select: { state: true, delistReason: true, stateChangedAt: true } }),
+    testCustomerFacts(tx, appId),
+  ]);
+  return {
+    listing: listing
+      ? { state: listing.state, delistReason: listing.delistReason, delistedAt: listing.state === "DELISTED" ? listing.stateChangedAt : null }
+      : { state: "DRAFT", delistReason: null, delistedAt: null },
+    testCustomers: qualifyingTestCustomers(appId, customers).map((c) => ({ id: c.id!, customerName: c.customerName, lastUsedAt: c.lastUsedAt ?? null })),
+    chosenTestCustomerId,
+  };
 }
 
 /** The validation as the viewer may see it: one it may not (a FedRAMP one without clearance) is not found, like an unknown id. */
@@ -80,7 +86,7 @@ export async function assignIntegrationManager(program: Program, viewer: Viewer,
     if (!managerId) throw new InvalidInput([{ field: "managerId", message: "name the integration manager to lead the validation" }], "R-APP-3");
     const manager = found(await tx.staffUser.findUnique({ where: { id: managerId } }), "integration manager");
     const next = decide(assignRule({ status: v.status }, { id: manager.id, role: manager.role }));
-    await bump(tx, v.id, v.version, { status: next.status, integrationManagerId: manager.id, assignedAt: new Date() });
+    await bump(tx, v.id, v.version, { status: next.status, integrationManagerId: manager.id, assignedAt: program.now() });
     await record({
       type: "validation.assigned", actor: actorOf(viewer), subjectId: v.id, partnerId: v.app.partnerId, appId: v.appId,
       marketplace: v.marketplace, before: { status: v.status }, after: { status: next.status, integrationManager: manager.name },
@@ -105,8 +111,8 @@ export async function recordValidationCheck(
     await bump(tx, v.id, v.version, {});
     const check = await tx.validationCheck.upsert({
       where: { validationId_kind: { validationId: v.id, kind: input.kind } },
-      create: { validationId: v.id, kind: input.kind, passed: outcome.check.passed, notes: outcome.check.notes, recordedById: staff.staffId },
-      update: { passed: outcome.check.passed, notes: outcome.check.notes, recordedById: staff.staffId, recordedAt: new Date() },
+      create: { validationId: v.id, kind: input.kind, passed: outcome.check.passed, notes: outcome.check.notes, recordedById: staff.staffId, recordedAt: program.now() },
+      update: { passed: outcome.check.passed, notes: outcome.check.notes, recordedById: staff.staffId, recordedAt: program.now() },
     });
     await record({
       type: "validation.check-recorded", actor: actorOf(viewer), subjectId: v.id, partnerId: v.app.partnerId, appId: v.appId,
@@ -131,7 +137,8 @@ export async function completeValidation(
       input.outcome,
       input.notes,
     ));
-    await bump(tx, v.id, v.version, { status: done.status, openSlot: null, completedAt: new Date(), outcomeNotes: done.outcomeNotes });
+    const now = program.now();
+    await bump(tx, v.id, v.version, { status: done.status, openSlot: null, completedAt: now, outcomeNotes: done.outcomeNotes });
     await record({
       type: done.status === "PASSED" ? "validation.passed" : "validation.failed",
       actor: actorOf(viewer), subjectId: v.id, partnerId: v.app.partnerId, appId: v.appId, marketplace: v.marketplace,
@@ -140,9 +147,10 @@ export async function completeValidation(
     });
     if (done.status === "PASSED" && v.purpose === "REAPPLICATION") {
       const usageCheck = v.checks.find((c) => c.kind === "CUSTOMER_USAGE");
-      await returnToReviewAfterReapplication(tx, record, viewer, v.appId, v.marketplace, {
-        purpose: v.purpose, status: done.status, showsTestCustomerUsage: v.testCustomerId !== null && usageCheck?.passed === true,
-      });
+      await returnToReviewAfterReapplication(tx, record, viewer, now, {
+        ...(await reapplicationFacts(tx, v.appId, v.marketplace, v.testCustomerId)),
+        validation: { purpose: v.purpose, status: done.status, showsTestCustomerUsage: v.testCustomerId !== null && usageCheck?.passed === true },
+      }, v.appId, v.marketplace);
     }
     return tx.appValidation.findUniqueOrThrow({ where: { id: v.id } });
   });

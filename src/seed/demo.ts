@@ -55,7 +55,10 @@ export async function seedDemoData(program: Program): Promise<boolean> {
 
     const partner = async (slug: string, name: string, tierKey = "FOUNDATION", signed = true) => {
       const p = await tx.partner.create({ data: { slug, name, website: `https://${slug}.example`, tierKey, createdAt: daysAgo(800) } });
-      const admin = await tx.partnerMember.create({ data: { partnerId: p.id, email: `admin@${slug}.example`, name: `${name} Admin`, role: "ADMIN" } });
+      const admin = await tx.partnerMember.create({ data: { partnerId: p.id, email: `admin@${slug}.example`, name: `${name} Admin`, role: "ADMIN", joinedAt: p.createdAt } });
+      // R-TIER-2 history: the entry tier from the year it joined; a higher tier as recorded for this year (the demo has no assessments).
+      await tx.partnerTierYear.create({ data: { partnerId: p.id, year: p.createdAt.getUTCFullYear(), tierKey: "FOUNDATION", source: "ENTRY", setAt: p.createdAt } });
+      if (tierKey !== "FOUNDATION") await tx.partnerTierYear.create({ data: { partnerId: p.id, year: today.getUTCFullYear(), tierKey, source: "RECORDED", setAt: today } });
       await ev("partner.joined", p.id, { partnerId: p.id, after: { name, slug, tier: tierKey, admin: admin.email } });
       if (signed) {
         for (const doc of [framework, addendum]) {

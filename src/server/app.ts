@@ -5,6 +5,7 @@ import { openDatabase, type Database } from "../db/database.js";
 import { createEventBus, type EventBus } from "../events/bus.js";
 import { createEventFeed, type EventFeed } from "../events/feed.js";
 import { createIdempotencyKeys } from "../program/idempotency.js";
+import type { Clock } from "../program/clock.js";
 import { createProgram, type Program } from "../program/program.js";
 import { seedDemoData } from "../seed/demo.js";
 import { listenAdminSocket } from "./admin-socket.js";
@@ -36,6 +37,8 @@ export interface ServiceOptions {
   logger?: Logger;
   /** Embedded mode: serve the CLIs on a UNIX socket in the data folder (npm start does). */
   adminSocket?: boolean;
+  /** The program's clock (tests move it); default: PROGRAM_TODAY's, else the wall clock (program/clock.ts). */
+  clock?: Clock;
 }
 
 export async function createService(config: Config, opts: ServiceOptions = {}): Promise<Service> {
@@ -51,7 +54,7 @@ export async function createService(config: Config, opts: ServiceOptions = {}): 
       if (applied.length) log(`applied migrations: ${applied.join(", ")}`);
     }
     const bus = createEventBus(config.redisUrl);
-    const program = createProgram({ prisma: db.prisma, bus, programToday: config.programToday });
+    const program = createProgram({ prisma: db.prisma, bus, programToday: config.programToday, clock: opts.clock });
     if (config.seedDemoData) {
       const seeded = await seedDemoData(program);
       if (seeded) log("loaded demo data");

@@ -203,27 +203,45 @@ describe("R-USE-3: notice, delisting and recovery events", () => {
 });
 
 describe("R-USE-4: re-applying a low-usage-delisted app", () => {
-  const delisted = { state: "DELISTED" as const, delistReason: "LOW_USAGE" as const };
+  const delistedAt = utc("2026-05-10");
+  const delisted = { state: "DELISTED" as const, delistReason: "LOW_USAGE" as const, delistedAt };
   const passed = { purpose: "REAPPLICATION" as const, status: "PASSED" as const, showsTestCustomerUsage: true };
+  const usedAgain = { id: "c-again", customerName: "Harbor Builders", lastUsedAt: utc("2026-06-01") };
+  const usedBefore = { id: "c-before", customerName: "Summit Co", lastUsedAt: utc("2026-04-01") };
 
-  it("R-USE-4: with a test customer whose usage a passed re-application validation showed, the listing returns to review", () => {
-    expect(canRequestReapplication({ listing: delisted, hasQualifyingTestCustomer: true }).ok).toBe(true);
-    expect(canReapply({ listing: delisted, hasQualifyingTestCustomer: true, validation: passed })).toEqual({ ok: true, value: { nextState: "IN_REVIEW" } });
+  it("R-USE-4: with a test customer's use after the delisting, shown in a passed re-application validation, the listing returns to review", () => {
+    expect(canRequestReapplication({ listing: delisted, testCustomers: [usedBefore, usedAgain] })).toEqual({ ok: true, value: { testCustomerId: "c-again" } });
+    expect(canReapply({ listing: delisted, testCustomers: [usedAgain], chosenTestCustomerId: "c-again", validation: passed })).toEqual({ ok: true, value: { nextState: "IN_REVIEW" } });
   });
 
   it("R-USE-4: only a listing delisted for low usage can be re-applied", () => {
-    const live = canRequestReapplication({ listing: { state: "LIVE", delistReason: null }, hasQualifyingTestCustomer: true });
+    const live = canRequestReapplication({ listing: { state: "LIVE", delistReason: null, delistedAt: null }, testCustomers: [usedAgain] });
     expect(live.ok).toBe(false);
     if (!live.ok) expect(live.refusal).toMatchObject({ rule: "R-USE-4", currentState: "LIVE" });
-    const staff = canReapply({ listing: { state: "DELISTED", delistReason: "STAFF_DECISION" }, hasQualifyingTestCustomer: true, validation: passed });
+    const staff = canReapply({ listing: { state: "DELISTED", delistReason: "STAFF_DECISION", delistedAt }, testCustomers: [usedAgain], validation: passed });
     expect(staff.ok).toBe(false);
     if (!staff.ok) expect(staff.refusal.message).toContain("STAFF_DECISION");
   });
 
-  it("R-USE-4: needs a qualifying test customer again (R-APP-2)", () => {
-    const r = canRequestReapplication({ listing: delisted, hasQualifyingTestCustomer: false });
+  it("R-USE-4: usage from before the delisting does not count: R-APP-2 must be met again", () => {
+    const r = canRequestReapplication({ listing: delisted, testCustomers: [usedBefore] });
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.refusal).toMatchObject({ rule: "R-USE-4", missing: ["a qualifying test customer of this app"] });
+    if (!r.ok) {
+      expect(r.refusal).toMatchObject({ rule: "R-USE-4", relatedRule: "R-APP-2" });
+      expect(r.refusal.missing).toEqual(["a test customer's use of the app since the delisting on 2026-05-10 (Summit Co last used it on 2026-04-01)"]);
+    }
+    const none = canRequestReapplication({ listing: delisted, testCustomers: [] });
+    expect(none.ok).toBe(false);
+    if (!none.ok) expect(none.refusal.missing).toEqual(["a test customer's use of the app since the delisting on 2026-05-10"]);
+  });
+
+  it("R-USE-4: a named test customer must itself have used the app since the delisting", () => {
+    const r = canRequestReapplication({ listing: delisted, testCustomers: [usedBefore, usedAgain], chosenTestCustomerId: "c-before" });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.refusal.missing).toEqual(["use of the app by Summit Co since the delisting on 2026-05-10 (last use: 2026-04-01)"]);
+    const unknown = canRequestReapplication({ listing: delisted, testCustomers: [usedAgain], chosenTestCustomerId: "someone-else" });
+    expect(unknown.ok).toBe(false);
+    expect(canRequestReapplication({ listing: delisted, testCustomers: [usedBefore, usedAgain], chosenTestCustomerId: "c-again" }).ok).toBe(true);
   });
 
   it("R-USE-4: the validation must be a passed re-application that showed the customer's usage", () => {
@@ -234,9 +252,10 @@ describe("R-USE-4: re-applying a low-usage-delisted app", () => {
       [{ ...passed, showsTestCustomerUsage: false }, ["the test customer's usage shown in that validation (CUSTOMER_USAGE check passed)"]],
     ] as const;
     for (const [validation, missing] of cases) {
-      const r = canReapply({ listing: delisted, hasQualifyingTestCustomer: true, validation });
+      const r = canReapply({ listing: delisted, testCustomers: [usedAgain], validation });
       expect(r.ok).toBe(false);
       if (!r.ok) expect(r.refusal).toMatchObject({ rule: "R-USE-4", missing });
     }
   });
 });
+

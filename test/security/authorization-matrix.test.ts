@@ -64,7 +64,7 @@ interface Fixtures {
   w: DemoWorld;
   nw: { partner: string; insights: string; scheduler: string; spareApp: string; retireApp: string; commercial: string; fedListing: string; scheduler_listing: string;
     validation: string; fedValidation: string; openFedValidation: string; testCustomer: string; lead: string; inquiry: string; fedInquiry: string; nora: string;
-    removable: Record<Role, string>; apiToken: string };
+    removable: Record<Role, string>; apiToken: string; invitation: string };
   cobalt: { partner: string; app: string; listing: string; validation: string; member: string };
   staff: { ivy: string };
   policyId: string;
@@ -112,13 +112,17 @@ function declaredScopes(coordinate: string): Record<string, unknown> | undefined
   return (typeof scopes === "function" ? scopes({ id: "p", partnerId: "p" }, {}, {}, {}) : scopes) as Record<string, unknown>;
 }
 
-/** What scope-auth gives each role for a field's declared scopes. */
+/**
+ * What scope-auth gives each role for a field's declared scopes: a refused read is an authorization
+ * error; a refused mutation a typed Forbidden saying who may make it (builder.ts, unauthorizedError).
+ */
 function scopeRule(coordinate: string): Record<Role, Outcome> {
   const scopes = Object.keys(declaredScopes(coordinate) ?? {});
   if (scopes.length !== 1) throw new Error(`${coordinate}: expected one declared scope, got ${scopes.join(", ") || "none"}`);
+  const refused: Outcome = coordinate.startsWith("Mutation.") ? "forbidden" : "auth";
   switch (scopes[0]) {
-    case "programStaff": return rule({ ok: PROGRAM_STAFF, rest: "auth" });
-    case "anyStaff": return rule({ ok: ANY_STAFF, rest: "auth" });
+    case "programStaff": return rule({ ok: PROGRAM_STAFF, rest: refused });
+    case "anyStaff": return rule({ ok: ANY_STAFF, rest: refused });
     case "authenticated": return rule({ auth: ["public"], rest: "ok" });
     case "partnerPrivate": return PARTNER_PRIVATE;
     case "ownPartner": return PARTNER_WORK;
@@ -573,6 +577,20 @@ const mutations: Case[] = [
     vars: (f) => ({ p: gid("Partner", f.nw.partner) }),
   },
   {
+    field: "Mutation.withdrawPremierInvitation", name: "program staff withdraw Premier invitations",
+    doc: `mutation($id: ID!) { r: withdrawPremierInvitation(invitationId: $id, reason: "changed") ${R} }`, vars: (f) => ({ id: f.nw.invitation }),
+  },
+  {
+    field: "Mutation.recordLead", name: "program staff record a lead that reached the program outside the API",
+    doc: `mutation($p: ID!, $at: DateTime!) { r: recordLead(partnerId: $p, company: "Acme", contactName: "Al", contactEmail: "al@acme.example", details: "by e-mail", receivedAt: $at) ${R} }`,
+    vars: (f) => ({ p: gid("Partner", f.nw.partner), at: new Date(Date.now() - 86_400_000).toISOString() }),
+  },
+  {
+    field: "Mutation.recordInquiry", name: "program staff record an inquiry that reached the partner outside the API",
+    doc: `mutation($l: ID!, $at: DateTime!) { r: recordInquiry(listingId: $l, senderName: "Jo", senderEmail: "jo@example.com", message: "by phone", receivedAt: $at) ${R} }`,
+    vars: (f) => ({ l: gid("Listing", f.nw.commercial), at: new Date(Date.now() - 86_400_000).toISOString() }),
+  },
+  {
     field: "Mutation.createProgramPolicy", name: "program staff create policies",
     doc: `mutation($y: Int!) { r: createProgramPolicy(input: { year: $y }) ${R} }`, vars: (f) => ({ y: f.year + 1 }),
   },
@@ -631,6 +649,10 @@ beforeAll(async () => {
   });
   const tc = await prisma.testCustomer.findFirstOrThrow({ where: { appId: insights.id } });
   const apiToken = await prisma.apiToken.create({ data: { partnerId: nw.id, name: "Matrix", secretHash: "0".repeat(64), createdById: nwAdmin.id } });
+  const sam0 = await prisma.staffUser.findUniqueOrThrow({ where: { email: "sam@program.example" } });
+  const invitation = await prisma.premierInvitation.create({
+    data: { partnerId: nw.id, customerCentricity: "a", strategicAlignment: "b", executiveSponsorship: "c", invitedById: sam0.id, effectiveYear: t.service.program.today().getUTCFullYear() + 1 },
+  });
   const lead = await prisma.lead.findFirstOrThrow({ where: { partnerId: nw.id } });
   const inquiry = await prisma.inquiry.findFirstOrThrow({ where: { partnerId: nw.id } });
   const policy = await prisma.programPolicy.findFirstOrThrow({ where: { year: t.service.program.today().getUTCFullYear() }, orderBy: { version: "desc" } });
@@ -643,7 +665,7 @@ beforeAll(async () => {
       commercial: (await listing(insights.id, "COMMERCIAL")).id, fedListing: (await listing(insights.id, "FEDRAMP")).id,
       scheduler_listing: (await listing(scheduler.id, "COMMERCIAL")).id,
       validation: (await validation(insights.id, "COMMERCIAL")).id, fedValidation: (await validation(insights.id, "FEDRAMP")).id, openFedValidation: openFed.id,
-      testCustomer: tc.id, lead: lead.id, inquiry: inquiry.id, fedInquiry: "", nora: nora.id, removable, apiToken: apiToken.id,
+      testCustomer: tc.id, lead: lead.id, inquiry: inquiry.id, fedInquiry: "", nora: nora.id, removable, apiToken: apiToken.id, invitation: invitation.id,
     },
     cobalt: {
       partner: cobalt.id, app: cobalt.apps[0]!.id, listing: (await prisma.listing.findFirstOrThrow({ where: { partnerId: cobalt.id } })).id,

@@ -69,6 +69,7 @@ beforeAll(async () => {
   add("Inquiry", await p.inquiry.findMany({ select: { id: true } }));
   add("ProgramPolicy", await p.programPolicy.findMany({ select: { id: true } }));
   add("ApiToken", await p.apiToken.findMany({ select: { id: true } }));
+  add("PremierInvitation", await p.premierInvitation.findMany({ select: { id: true } }));
   const someApp = (await p.app.findFirstOrThrow()).id;
   idPool.push(
     "", " ", "0", "-1", "null", "undefined", "00000000-0000-0000-0000-000000000000", "ffffffff-ffff-ffff-ffff-ffffffffffff",

@@ -9,6 +9,7 @@ import { inject } from "vitest";
 import type { TokenClaims } from "../../src/auth/tokens.js";
 import { loadConfig, type Config } from "../../src/config.js";
 import { openDatabase, type Database } from "../../src/db/database.js";
+import type { Clock } from "../../src/program/clock.js";
 import { createService, type Service } from "../../src/server/app.js";
 import { adminUrl } from "./global-setup.js";
 
@@ -65,8 +66,18 @@ export interface TestService {
   close(): Promise<void>;
 }
 
+/** A program clock a test moves by hand (R-TIME-1): the program lives on whatever day the test sets. */
+export interface ManualClock extends Clock {
+  set(iso: string): void;
+}
+
+export function manualClock(iso: string): ManualClock {
+  let at = new Date(iso);
+  return { now: () => new Date(at), set: (next) => void (at = new Date(next)) };
+}
+
 export async function startTestService(
-  opts: { env?: Record<string, string>; log?: (e: { query: string }) => void; listen?: boolean } = {},
+  opts: { env?: Record<string, string>; log?: (e: { query: string }) => void; listen?: boolean; clock?: Clock } = {},
 ): Promise<TestService> {
   const tdb = await freshDatabase({ log: opts.log });
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "pp-test-"));
@@ -82,7 +93,7 @@ export async function startTestService(
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     ...opts.env,
   });
-  const service = await createService(config, { db: tdb.db });
+  const service = await createService(config, { db: tdb.db, clock: opts.clock });
   const port = opts.listen ? await service.http.listen(0, "127.0.0.1") : undefined;
   return {
     service,

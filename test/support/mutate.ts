@@ -3,7 +3,7 @@ import { expect } from "vitest";
 import type { TestService } from "./harness.js";
 
 export const ERROR_FIELDS = `... on Error { __typename message }
-  ... on RuleViolation { rule missing toSatisfy currentState allowed }
+  ... on RuleViolation { rule missing toSatisfy relatedRule currentState allowed }
   ... on InvalidInput { problems { field message } relatedRule }
   ... on NotFound { what }`;
 

@@ -45,26 +45,30 @@ export interface BuiltApp { id: string; listingId: string | null }
 
 /**
  * A partner with apps; each app with `live` has a LIVE commercial listing (with its approved
- * revision) since `launchedAt`. Written directly: these tests are about usage and tiers.
+ * revision) since `launchedAt`. Written directly: these tests are about usage and tiers. Its tier
+ * history starts in the year it joined, at `tierKey` (the entry tier, or one recorded as held then).
  */
 export async function buildPartner(prisma: Prisma, slug: string, apps: { name: string; flow: "PUSH" | "PULL" | "BIDIRECTIONAL"; launchedAt: string; live?: boolean }[], opts: { tierKey?: string; createdAt?: string } = {}) {
-  const partner = await prisma.partner.create({ data: { slug, name: slug, tierKey: opts.tierKey ?? "FOUNDATION", createdAt: utc(opts.createdAt ?? "2024-01-01") } });
-  const member = await prisma.partnerMember.create({ data: { partnerId: partner.id, email: `admin@${slug}.example`, name: "Admin", role: "ADMIN" } });
+  const tierKey = opts.tierKey ?? "FOUNDATION";
+  const createdAt = utc(opts.createdAt ?? "2024-01-01");
+  const partner = await prisma.partner.create({ data: { slug, name: slug, tierKey, createdAt } });
+  await prisma.partnerTierYear.create({ data: { partnerId: partner.id, year: createdAt.getUTCFullYear(), tierKey, source: tierKey === "FOUNDATION" ? "ENTRY" : "RECORDED", setAt: createdAt } });
+  const member = await prisma.partnerMember.create({ data: { partnerId: partner.id, email: `admin@${slug}.example`, name: "Admin", role: "ADMIN", joinedAt: createdAt } });
   const built: BuiltApp[] = [];
-  for (const a of apps) {
-    const app = await prisma.app.create({ data: { partnerId: partner.id, name: a.name, kind: "OTHER", dataFlow: a.flow, launchedAt: utc(a.launchedAt) } });
-    let listingId: string | null = null;
-    if (a.live !== false) {
-      const listing = await prisma.listing.create({ data: { appId: app.id, partnerId: partner.id, marketplace: "COMMERCIAL", firstLiveAt: utc(a.launchedAt) } });
-      const rev = await prisma.listingRevision.create({
-        data: { listingId: listing.id, number: 1, status: "APPROVED", name: a.name.slice(0, 30), tagline: "Tagline", summary: "S".repeat(200), contactKind: "LEARN_MORE_LINK", learnMoreUrl: "https://example.com", createdById: member.id },
-      });
-      await prisma.listing.update({ where: { id: listing.id }, data: { state: "LIVE", liveRevisionId: rev.id } });
-      listingId = listing.id;
-    }
-    built.push({ id: app.id, listingId });
-  }
+  for (const a of apps) built.push(await addApp(prisma, partner.id, member.id, a));
   return { partner, member, apps: built };
+}
+
+/** An app of the partner; with `live` (the default) LIVE on the Commercial marketplace since `launchedAt`. */
+export async function addApp(prisma: Prisma, partnerId: string, memberId: string, a: { name: string; flow: "PUSH" | "PULL" | "BIDIRECTIONAL"; launchedAt: string; live?: boolean }): Promise<BuiltApp> {
+  const app = await prisma.app.create({ data: { partnerId, name: a.name, kind: "OTHER", dataFlow: a.flow, launchedAt: utc(a.launchedAt), createdAt: utc(a.launchedAt) } });
+  if (a.live === false) return { id: app.id, listingId: null };
+  const listing = await prisma.listing.create({ data: { appId: app.id, partnerId, marketplace: "COMMERCIAL", firstLiveAt: utc(a.launchedAt), createdAt: utc(a.launchedAt) } });
+  const rev = await prisma.listingRevision.create({
+    data: { listingId: listing.id, number: 1, status: "APPROVED", name: a.name.slice(0, 30), tagline: "Tagline", summary: "S".repeat(200), contactKind: "LEARN_MORE_LINK", learnMoreUrl: "https://example.com", createdById: memberId },
+  });
+  await prisma.listing.update({ where: { id: listing.id }, data: { state: "LIVE", liveRevisionId: rev.id } });
+  return { id: app.id, listingId: listing.id };
 }
 
 /** The same usage every month from `from` to `to` (YYYY-MM, inclusive). */

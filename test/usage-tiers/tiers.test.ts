@@ -83,8 +83,8 @@ describe("R-TIER-1: the ladder in the program policy", () => {
     const created = okData(await create(ladder()));
     expect(created).toMatchObject({ year: 2028, version: 1, locked: false });
     expect(created.tiers.map((x: any) => x.minActiveCustomers)).toEqual([0, 12, 60, 160]);
-    const partnerTry = await t.gql(`mutation { createProgramPolicy(input: { year: 2028 }) { __typename } }`, {}, tokens.select);
-    expect(partnerTry.errors?.[0]?.message).toMatch(/Not authorized/);
+    const partnerTry = await t.gql(`mutation { createProgramPolicy(input: { year: 2028 }) { __typename ... on Error { message } } }`, {}, tokens.select);
+    expect(partnerTry.data.createProgramPolicy).toEqual({ __typename: "Forbidden", message: expect.stringMatching(/^Only program staff can do this: the program policy .* \(R-TIER-1, R-TIER-7\)/) });
   });
 });
 
@@ -92,12 +92,16 @@ describe("R-TIER-5: Premier by invitation only", () => {
   it("R-TIER-5: no operation lets a partner ask for Premier or a tier; the tier mutations are staff-only", async () => {
     const r = await t.gql(`{ __schema { mutationType { fields { name } } } }`);
     const names: string[] = r.data.__schema.mutationType.fields.map((f: any) => f.name);
-    expect(names.filter((n) => /premier|tier|assess/i.test(n)).sort()).toEqual(["changePartnerTier", "invitePremier", "runTierAssessment"]);
+    expect(names.filter((n) => /premier|tier|assess/i.test(n)).sort()).toEqual(["changePartnerTier", "invitePremier", "runTierAssessment", "withdrawPremierInvitation"]);
     expect(names.filter((n) => /request|apply|ask/i.test(n) && /premier|tier/i.test(n))).toEqual([]);
-    for (const m of [`invitePremier(partnerId: "${gid("Partner", p.premier.partner.id)}", grounds: { customerCentricity: "a", strategicAlignment: "b", executiveSponsorship: "c" }) { __typename }`,
-      `changePartnerTier(partnerId: "${gid("Partner", p.premier.partner.id)}", tier: "PREMIER") { __typename }`, `runTierAssessment(year: 2026) { __typename }`]) {
-      const res = await t.gql(`mutation { ${m} }`, {}, tokens.premier);
-      expect(res.errors?.[0]?.message, m).toMatch(/Not authorized/);
+    // A partner's attempt is a typed Forbidden that says who may do it and why (R-ERR-1), not a bare error.
+    const refused = " { __typename ... on Error { message } }";
+    for (const [m, why] of [[`invitePremier(partnerId: "${gid("Partner", p.premier.partner.id)}", grounds: { customerCentricity: "a", strategicAlignment: "b", executiveSponsorship: "c" })`, /Premier is by invitation only/],
+      [`changePartnerTier(partnerId: "${gid("Partner", p.premier.partner.id)}", tier: "PREMIER")`, /tiers change only at the annual assessment/], [`runTierAssessment(year: 2026)`, /annual tier assessment/]] as const) {
+      const res = await t.gql(`mutation { r: ${m}${refused} }`, {}, tokens.premier);
+      expect(res.data.r.__typename, m).toBe("Forbidden");
+      expect(res.data.r.message, m).toMatch(/^Only program staff can do this/);
+      expect(res.data.r.message, m).toMatch(why);
     }
   });
 

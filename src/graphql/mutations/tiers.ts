@@ -1,9 +1,10 @@
 // Staff run the annual assessment, invite to Premier, and manage program policies (R-TIER-1..8).
 // There is deliberately no mutation for a partner to ask for Premier or for a tier (R-TIER-5).
 import {
-  changePartnerTier, createProgramPolicy, invitePremier, runTierAssessment, updateProgramPolicy,
+  changePartnerTier, createProgramPolicy, invitePremier, runTierAssessment, updateProgramPolicy, withdrawPremierInvitation,
   type AssessmentRunReport, type PolicyInput,
 } from "../../program/tiers.js";
+import { programStaffOnly } from "../access.js";
 import { builder } from "../builder.js";
 import { uuidOrNil, idOf } from "../ids.js";
 import { PartnerNode } from "../nodes/partner.js";
@@ -102,7 +103,7 @@ const PremierGroundsInput = builder.inputType("PremierGroundsInput", {
 builder.mutationFields((t) => ({
   runTierAssessment: t.field({
     type: AssessmentRunType,
-    authScopes: { programStaff: true },
+    ...programStaffOnly("the annual tier assessment is the program's, run once a year on the year before (R-TIER-2)."),
     errors: {},
     description:
       "The annual assessment (R-TIER-2): every partner on the year's results, frozen with every figure and requirement (R-TIER-8); the result is the tier for the next year. " +
@@ -122,7 +123,7 @@ builder.mutationFields((t) => ({
   }),
   changePartnerTier: t.prismaField({
     type: PartnerNode,
-    authScopes: { programStaff: true },
+    ...programStaffOnly("tiers change only at the annual assessment, never mid-year (R-TIER-3, R-TIER-4); see the progress toward the next tier."),
     errors: {},
     description:
       "Tiers change only at the annual assessment: a mid-year promotion is refused (R-TIER-3) and so is a mid-year demotion (R-TIER-4). " +
@@ -135,18 +136,33 @@ builder.mutationFields((t) => ({
   }),
   invitePremier: t.prismaField({
     type: "PremierInvitation",
-    authScopes: { programStaff: true },
+    ...programStaffOnly("Premier is by invitation only, at the program's discretion, and cannot be requested (R-TIER-5)."),
     errors: {},
-    description: "Staff invite a partner to Premier with the grounds (R-TIER-5); it applies at the next assessment if the partner meets Premier's requirements.",
-    args: { partnerId: t.arg.globalID({ required: true, for: PartnerNode }), grounds: t.arg({ type: PremierGroundsInput, required: true }) },
+    description: "Staff invite a partner to Premier with the grounds, for the year it takes effect (R-TIER-5); it applies at that year's assessment if the partner meets Premier's requirements.",
+    args: {
+      partnerId: t.arg.globalID({ required: true, for: PartnerNode }),
+      grounds: t.arg({ type: PremierGroundsInput, required: true }),
+      effectiveYear: t.arg.int({ required: false, description: "The year Premier would apply from. Default: the year the partner's next assessment sets (the assessment of last year while it is still to come, else next year)." }),
+    },
     resolve: async (query, _root, args, ctx) => {
-      const inv = await invitePremier(ctx.program, ctx.viewer, { partnerId: uuidOrNil(args.partnerId.id), grounds: args.grounds });
+      const inv = await invitePremier(ctx.program, ctx.viewer, { partnerId: uuidOrNil(args.partnerId.id), grounds: args.grounds, effectiveYear: args.effectiveYear });
+      return ctx.prisma.premierInvitation.findUniqueOrThrow({ ...query, where: { id: inv.id } });
+    },
+  }),
+  withdrawPremierInvitation: t.prismaField({
+    type: "PremierInvitation",
+    ...programStaffOnly("Premier is by invitation only, at the program's discretion (R-TIER-5)."),
+    errors: {},
+    description: "Staff withdraw a pending Premier invitation before its assessment decides it, with the reason; the withdrawn invitation stays on record (R-TIER-5).",
+    args: { invitationId: t.arg.id({ required: true, ...idOf("PremierInvitation") }), reason: t.arg.string({ required: true }) },
+    resolve: async (query, _root, args, ctx) => {
+      const inv = await withdrawPremierInvitation(ctx.program, ctx.viewer, { invitationId: uuidOrNil(String(args.invitationId)), reason: args.reason });
       return ctx.prisma.premierInvitation.findUniqueOrThrow({ ...query, where: { id: inv.id } });
     },
   }),
   createProgramPolicy: t.prismaField({
     type: "ProgramPolicy",
-    authScopes: { programStaff: true },
+    ...programStaffOnly("the program policy (tiers, thresholds, settings) is set by the program (R-TIER-1, R-TIER-7)."),
     errors: {},
     description: "A new policy version for a year (next year's, or one succeeding a locked version), starting from the latest policy.",
     args: { input: t.arg({ type: ProgramPolicyInput, required: true }) },
@@ -157,7 +173,7 @@ builder.mutationFields((t) => ({
   }),
   updateProgramPolicy: t.prismaField({
     type: "ProgramPolicy",
-    authScopes: { programStaff: true },
+    ...programStaffOnly("the program policy (tiers, thresholds, settings) is set by the program (R-TIER-1, R-TIER-7)."),
     errors: {},
     description: "Change a policy version no assessment has used; a locked one is refused (R-TIER-8): create a new version instead.",
     args: { policyId: t.arg.id({ required: true, ...idOf("ProgramPolicy") }), changes: t.arg({ type: ProgramPolicyChanges, required: true }) },

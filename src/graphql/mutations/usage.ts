@@ -1,6 +1,7 @@
 // Staff record usage (R-USE-1) and run the low-usage sweep (R-USE-2, R-USE-3).
 import { recordUsage, MAX_USAGE_BATCH, type UsageWriteResult } from "../../program/usage.js";
 import { runLowUsageSweep, type SweepReport } from "../../program/low-usage.js";
+import { programStaffOnly } from "../access.js";
 import { builder } from "../builder.js";
 import { idOf } from "../ids.js";
 
@@ -55,7 +56,7 @@ const SweepReportType = builder.objectRef<SweepReport>("LowUsageSweepReport").im
 builder.mutationFields((t) => ({
   recordUsage: t.field({
     type: UsageRecordedType,
-    authScopes: { programStaff: true },
+    ...programStaffOnly("usage comes from the platform's records, imported by the program (R-USE-1)."),
     errors: {},
     description: `Program staff record usage rows, at most ${MAX_USAGE_BATCH} per call (R-USE-1). All or nothing: a bad row is reported by its index and nothing is written.`,
     args: { rows: t.arg({ type: [UsageRowInput], required: true }) },
@@ -63,7 +64,7 @@ builder.mutationFields((t) => ({
   }),
   runLowUsageSweep: t.field({
     type: SweepReportType,
-    authScopes: { programStaff: true },
+    ...programStaffOnly("the low-usage sweep is the program's (R-USE-2)."),
     errors: {},
     description: "R-USE-2: live listings under the minimum go AT_RISK with a notice and a deadline; at-risk ones are delisted after the deadline, or return to LIVE when usage recovered.",
     args: { asOf: t.arg({ type: "Date", required: false, description: "Default: the program's today; never after it." }) },

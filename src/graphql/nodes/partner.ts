@@ -73,9 +73,9 @@ export const PartnerNode = builder.prismaNode("Partner", {
       type: PartnerTierType,
       authScopes: privateTo,
       errors: {},
-      description: "The tier held for a program year (default: the program's current year).",
+      description: "The tier held in a program year (default: the program's current year), as it was, with where it came from (R-TIER-2).",
       args: { year: t.arg.int({ required: false }) },
-      resolve: (p, args, ctx) => currentTier(ctx.prisma, p.id, args.year ?? ctx.program.today().getUTCFullYear()),
+      resolve: (p, args, ctx) => currentTier(ctx.prisma, p.id, args.year ?? ctx.program.today().getUTCFullYear(), ctx.program.today()),
     }),
     tierProgress: t.field({
       type: TierProgressType,

@@ -5,6 +5,7 @@ import { encodeGlobalID } from "@pothos/plugin-relay";
 import type { AppYearFigures, AssessmentResult, PartnerYearFigures, RequirementResult, TierEligibility } from "../../domain/tiers.js";
 import type { CurrentTier, TierProgressAnswer, WhatIfAnswer } from "../../program/tiers.js";
 import { builder } from "../builder.js";
+import { answeredWithoutQuery } from "../ids.js";
 import { DataFlowEnum, InvitationStatusEnum } from "../enums.js";
 import { AppNode } from "./app.js";
 
@@ -125,14 +126,21 @@ export const PremierInvitationNode = builder.prismaObject("PremierInvitation", {
     strategicAlignment: t.exposeString("strategicAlignment"),
     executiveSponsorship: t.exposeString("executiveSponsorship"),
     invitedAt: t.expose("invitedAt", { type: "DateTime" }),
-    effectiveYear: t.exposeInt("effectiveYear"),
+    effectiveYear: t.exposeInt("effectiveYear", { description: "The year it takes effect: the assessment of the year before decides it." }),
     status: t.expose("status", { type: InvitationStatusEnum }),
+    withdrawnAt: t.expose("withdrawnAt", { type: "DateTime", nullable: true }),
+    withdrawReason: t.exposeString("withdrawReason", { nullable: true }),
   }),
 });
 
 const TierSourceEnum = builder.enumType("TierSource", {
-  description: "ASSESSMENT: set by the annual assessment of the year before; PARTNER_RECORD: not assessed yet (the tier recorded when the partner joined).",
-  values: ["ASSESSMENT", "PARTNER_RECORD"] as const,
+  description: "Where a year's tier came from (R-TIER-2).",
+  values: {
+    ENTRY: { description: "The entry tier, on joining (R-PART-1)." },
+    ASSESSMENT: { description: "The annual assessment of the year before `sinceYear`." },
+    INVITATION: { description: "The annual assessment of the year before `sinceYear`, applying a staff invitation (R-TIER-5)." },
+    RECORDED: { description: "Recorded as the partner held it when the program moved onto this system." },
+  } as const,
 });
 
 export const PartnerTierType = builder.objectRef<CurrentTier>("PartnerTier").implement({
@@ -142,6 +150,14 @@ export const PartnerTierType = builder.objectRef<CurrentTier>("PartnerTier").imp
     tier: t.exposeString("tierKey"),
     name: t.exposeString("tierName"),
     source: t.field({ type: TierSourceEnum, resolve: (c) => c.source }),
+    sinceYear: t.exposeInt("sinceYear", { description: "The year this tier was set for (joining, or the assessment of the year before it); later years carry it until the next assessment." }),
+    invitation: t.prismaField({
+      type: "PremierInvitation",
+      nullable: true,
+      description: "The staff invitation the assessment applied (source INVITATION).",
+      resolve: (query, c, _args, ctx) =>
+        c.source === "INVITATION" ? ctx.prisma.premierInvitation.findFirst({ ...query, where: { partnerId: c.partnerId, effectiveYear: c.sinceYear, status: "APPLIED" } }) : answeredWithoutQuery(query, null),
+    }),
     assessment: t.prismaField({
       type: "TierAssessment",
       nullable: true,
