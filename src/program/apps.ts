@@ -3,7 +3,9 @@ import type { Viewer } from "../auth/viewer.js";
 import { validateApp } from "../domain/apps.js";
 import { checkText, type FieldError } from "../domain/fields.js";
 import { actorOf } from "../events/log.js";
-import { Conflict, rejectFieldErrors, RuleViolation } from "./refusals.js";
+import { Conflict, Forbidden, rejectFieldErrors, RuleViolation } from "./refusals.js";
+import { MARKETPLACE_NAMES } from "../domain/listings/marketplaces.js";
+import { canSeeMarketplace } from "./visibility.js";
 import { decide, found, requirePartnerAdmin, requirePartnerOf } from "./guard.js";
 import type { Program } from "./program.js";
 
@@ -48,15 +50,19 @@ export async function retireApp(program: Program, viewer: Viewer, input: { appId
     const app = found(await tx.app.findUnique({ where: { id: input.appId } }), "app");
     requirePartnerAdmin(viewer, app.partnerId, "app");
     if (app.status === "RETIRED") return app;
-    const shown = await tx.listing.findMany({ where: { appId: app.id, state: { in: ["IN_REVIEW", "LIVE", "AT_RISK"] } }, select: { marketplace: true, state: true } });
+    const active = await tx.listing.findMany({ where: { appId: app.id, state: { in: ["IN_REVIEW", "LIVE", "AT_RISK"] } }, select: { marketplace: true, state: true } });
+    // R-LIST-6: the refusal names only the listings the viewer may see.
+    const shown = active.filter((l) => canSeeMarketplace(viewer, l.marketplace));
     if (shown.length) {
       throw new RuleViolation({
         rule: "R-LIST-4",
         message: `${app.name} still has listings in review or on a marketplace.`,
-        missing: shown.map((l) => `${l.marketplace} listing is ${l.state}`),
+        missing: shown.map((l) => `${MARKETPLACE_NAMES[l.marketplace]} listing is ${l.state}`),
         toSatisfy: "Delist (or withdraw) its listings first, then retire the app.",
       });
     }
+    // What blocks it is nothing this viewer may see: say no more than that someone else can.
+    if (active.length) throw new Forbidden("this app cannot be retired with this sign-in; another admin of the partner can retire it");
     const updated = await tx.app.update({ where: { id: app.id }, data: { status: "RETIRED" } });
     await record({ type: "app.retired", actor: actorOf(viewer), subjectId: app.id, partnerId: app.partnerId, before: { status: app.status }, after: { status: "RETIRED" } });
     return updated;

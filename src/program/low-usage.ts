@@ -5,6 +5,7 @@ import type { Viewer } from "../auth/viewer.js";
 import { DEFAULT_LOW_USAGE_POLICY, lowUsageEvent, lowUsageStatus, trailingWindow, type ActiveCustomersMonth, type LowUsagePolicy, type LowUsageResult } from "../domain/usage.js";
 import { isoDate, startOfDay } from "../domain/dates.js";
 import type { ListingState } from "../domain/listings/marketplaces.js";
+import { canSeeMarketplace } from "./visibility.js";
 import { actorOf, type NewEvent, type Tx } from "../events/log.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { InvalidInput } from "./refusals.js";
@@ -127,6 +128,7 @@ export async function runLowUsageSweep(
   const [{ total }] = (await db.$queryRawUnsafe<{ total: number }[]>(`SELECT count(*)::int AS total FROM "Listing" WHERE "state" IN ${SHOWN}`)) as [{ total: number }];
   const counts = { examined: 0, putAtRisk: 0, delisted: 0, recovered: 0, unchanged: 0, conflicts: 0 };
   let cursor = "00000000-0000-0000-0000-000000000000";
+  let processed = 0;
   for (;;) {
     const page = await db.$queryRawUnsafe<ListingRow[]>(
       `SELECT "id"::text AS id, "appId"::text AS "appId", "partnerId"::text AS "partnerId", "marketplace"::text AS marketplace,
@@ -144,8 +146,10 @@ export async function runLowUsageSweep(
       const event = lowUsageEvent(listing, result, asOf);
       if (event) changes.push({ listing: l, result, event });
     }
-    counts.examined += page.length;
-    counts.unchanged += page.length - changes.length;
+    // R-LIST-6: the report counts only listings the viewer may see (the sweep itself judges them all).
+    const seen = (l: ListingRow) => canSeeMarketplace(viewer, l.marketplace);
+    counts.examined += page.filter(seen).length;
+    counts.unchanged += page.filter(seen).length - changes.filter((c) => seen(c.listing)).length;
     if (changes.length) {
       const applied = await changeInBatch(program, async (tx) => {
         const at = program.now();
@@ -158,13 +162,15 @@ export async function runLowUsageSweep(
         return { result: updated, lastPosition: await appendEvents(tx, events, at) };
       });
       for (const c of changes) {
+        if (!seen(c.listing)) continue;
         if (!applied.has(c.listing.id)) counts.conflicts += 1;
         else if (c.result.action === "PUT_AT_RISK") counts.putAtRisk += 1;
         else if (c.result.action === "DELIST") counts.delisted += 1;
         else counts.recovered += 1;
       }
     }
-    opts.onProgress?.({ examined: counts.examined, total });
+    processed += page.length;
+    opts.onProgress?.({ examined: processed, total });
   }
   return {
     asOf, policyYear: settings.policyYear, policyVersion: settings.policyVersion, minimum: settings.lowUsageMinActiveCustomers,

@@ -5,6 +5,7 @@ import type { AppYearFacts, InquiryFacts, LeadFacts, Ladder, PremierInvitationFa
 import type { DataFlow } from "../domain/apps.js";
 import type { LeadStatus } from "../domain/leads.js";
 import { addDays, isoDate } from "../domain/dates.js";
+import { MARKETPLACES, type Marketplace } from "../domain/listings/marketplaces.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { RuleViolation } from "./refusals.js";
 
@@ -63,8 +64,12 @@ const IN_IDS = (column: string) => `${column} = ANY(ARRAY(SELECT value::uuid FRO
  * An app is live at the period's end when its listing's history (the last state recorded up to
  * then) says LIVE or AT_RISK; a listing with no such history counts by its state now, if it had gone
  * live by then.
+ *
+ * `marketplaces`: the figures as a viewer who sees only these may see them (R-LIST-6): only listings
+ * there make an app live, an app listed only elsewhere is left out with its usage, and so are the
+ * inquiries sent through listings elsewhere. The assessment counts every marketplace.
  */
-export async function loadYearFacts(db: Reader, partnerIds: readonly string[], year: number, periodEnd: Date): Promise<Map<string, PartnerYearBundle>> {
+export async function loadYearFacts(db: Reader, partnerIds: readonly string[], year: number, periodEnd: Date, marketplaces: readonly Marketplace[] = MARKETPLACES): Promise<Map<string, PartnerYearBundle>> {
   const bundles = new Map<string, PartnerYearBundle>();
   for (const id of partnerIds) bundles.set(id, { firstLaunch: null, apps: [], leads: [], inquiries: [] });
   if (partnerIds.length === 0) return bundles;
@@ -74,8 +79,11 @@ export async function loadYearFacts(db: Reader, partnerIds: readonly string[], y
   const [apps, live, usage, leads, inquiries] = await Promise.all([
     db.$queryRawUnsafe<{ id: string; partnerId: string; name: string; dataFlow: DataFlow; launchedAt: Date | null }[]>(
       `SELECT "id"::text AS id, "partnerId"::text AS "partnerId", "name", "dataFlow"::text AS "dataFlow", "launchedAt"
-       FROM "App" WHERE ${IN_IDS(`"partnerId"`)} ORDER BY "createdAt", "id"`,
-      ids(partnerIds),
+       FROM "App" a WHERE ${IN_IDS(`a."partnerId"`)}
+         AND (EXISTS (SELECT 1 FROM "Listing" l WHERE l."appId" = a."id" AND l."marketplace"::text = ANY($2::text[]))
+              OR NOT EXISTS (SELECT 1 FROM "Listing" l WHERE l."appId" = a."id"))
+       ORDER BY a."createdAt", a."id"`,
+      ids(partnerIds), marketplaces,
     ),
     db.$queryRawUnsafe<{ appId: string }[]>(
       `SELECT DISTINCT l."appId"::text AS "appId" FROM "Listing" l
@@ -84,9 +92,9 @@ export async function loadYearFacts(db: Reader, partnerIds: readonly string[], y
          WHERE e."listingId" = l."id" AND e."occurredAt" < $2::timestamptz AND e."after"->>'state' IS NOT NULL
          ORDER BY e."position" DESC LIMIT 1
        ) h ON true
-       WHERE ${IN_IDS(`l."partnerId"`)}
+       WHERE ${IN_IDS(`l."partnerId"`)} AND l."marketplace"::text = ANY($3::text[])
          AND COALESCE(h.state, CASE WHEN l."firstLiveAt" < $2::timestamptz THEN l."state"::text END) IN ('LIVE', 'AT_RISK')`,
-      ids(partnerIds), cutoff.toISOString(),
+      ids(partnerIds), cutoff.toISOString(), marketplaces,
     ),
     db.$queryRawUnsafe<{ appId: string; month: Date; activeCustomers: number; installs: number; uninstalls: number; pushCalls: bigint; pullCalls: bigint }[]>(
       `SELECT u."appId"::text AS "appId", u."month", u."activeCustomers", u."installs", u."uninstalls", u."pushCalls", u."pullCalls"
@@ -101,9 +109,9 @@ export async function loadYearFacts(db: Reader, partnerIds: readonly string[], y
       ids(partnerIds), from.toISOString(), cutoff.toISOString(),
     ),
     db.$queryRawUnsafe<{ partnerId: string; createdAt: Date; respondedAt: Date | null }[]>(
-      `SELECT "partnerId"::text AS "partnerId", "createdAt", "respondedAt" FROM "Inquiry"
-       WHERE ${IN_IDS(`"partnerId"`)} AND "createdAt" >= $2::timestamptz AND "createdAt" < $3::timestamptz`,
-      ids(partnerIds), from.toISOString(), cutoff.toISOString(),
+      `SELECT i."partnerId"::text AS "partnerId", i."createdAt", i."respondedAt" FROM "Inquiry" i JOIN "Listing" l ON l."id" = i."listingId"
+       WHERE ${IN_IDS(`i."partnerId"`)} AND i."createdAt" >= $2::timestamptz AND i."createdAt" < $3::timestamptz AND l."marketplace"::text = ANY($4::text[])`,
+      ids(partnerIds), from.toISOString(), cutoff.toISOString(), marketplaces,
     ),
   ]);
   const liveApps = new Set(live.map((l) => l.appId));

@@ -3,6 +3,7 @@
 // made by src/domain/tiers.ts; this file reads facts, calls it, and writes what it decided.
 import { randomUUID } from "node:crypto";
 import type { Viewer } from "../auth/viewer.js";
+import type { Marketplace } from "../domain/listings/marketplaces.js";
 import { entryTierKey } from "../domain/partners.js";
 import {
   adjustFigures, assess, defaultLadder, assessmentPeriod, canRecordAssessment, canRunAssessment, computeFigures, freezeAssessment, progress,
@@ -334,13 +335,16 @@ export interface TierProgressAnswer {
   readonly figures: PartnerYearFigures;
 }
 
-/** R-TIER-9: the next tier's requirements against the year-to-date figures. Informational; writes nothing. */
-export async function tierProgress(db: Reader, partnerId: string, asOf: Date): Promise<TierProgressAnswer> {
+/**
+ * R-TIER-9: the next tier's requirements against the year-to-date figures, as the viewer may see them
+ * (`marketplaces`, R-LIST-6). Informational; writes nothing.
+ */
+export async function tierProgress(db: Reader, partnerId: string, asOf: Date, marketplaces?: readonly Marketplace[]): Promise<TierProgressAnswer> {
   const year = asOf.getUTCFullYear();
   const { ladder } = await policyLadder(db, year, { exact: false });
   const today = startOfDay(asOf);
   const [held, invitations, facts] = await Promise.all([
-    tiersHeld(db, [partnerId], year), invitationsFor(db, [partnerId], year + 1), loadYearFacts(db, [partnerId], year, today),
+    tiersHeld(db, [partnerId], year), invitationsFor(db, [partnerId], year + 1), loadYearFacts(db, [partnerId], year, today, marketplaces),
   ]);
   const bundle = facts.get(partnerId)!;
   const figures = figuresOver(bundle, yearToDatePeriod(asOf, bundle.firstLaunch), { year, start: new Date(Date.UTC(year, 0, 1)), end: today });
@@ -362,7 +366,7 @@ export interface WhatIfAnswer {
  * to the unadjusted baseline. For the running year, the figures so far stand in for the whole year.
  * Changes nothing.
  */
-export async function tierWhatIf(db: Reader, partnerId: string, adjustments: WhatIfAdjustments, opts: { year?: number | null; asOf: Date }): Promise<WhatIfAnswer> {
+export async function tierWhatIf(db: Reader, partnerId: string, adjustments: WhatIfAdjustments, opts: { year?: number | null; asOf: Date; marketplaces?: readonly Marketplace[] }): Promise<WhatIfAnswer> {
   const { asOf } = opts;
   const year = opts.year ?? asOf.getUTCFullYear();
   if (year > asOf.getUTCFullYear()) throw new InvalidInput([{ field: "year", message: `${year} has not started (as of ${isoDate(asOf)})` }], "R-TIER-2");
@@ -370,7 +374,7 @@ export async function tierWhatIf(db: Reader, partnerId: string, adjustments: Wha
   const end = basis === "FULL_YEAR" ? new Date(Date.UTC(year, 11, 31)) : startOfDay(asOf);
   const { ladder } = await policyLadder(db, year, { exact: false });
   const [held, invitations, facts] = await Promise.all([
-    tiersHeld(db, [partnerId], year), invitationsFor(db, [partnerId], year + 1), loadYearFacts(db, [partnerId], year, end),
+    tiersHeld(db, [partnerId], year), invitationsFor(db, [partnerId], year + 1), loadYearFacts(db, [partnerId], year, end, opts.marketplaces),
   ]);
   const bundle = facts.get(partnerId)!;
   const period = basis === "FULL_YEAR" ? assessmentPeriod(year, bundle.firstLaunch) : yearToDatePeriod(asOf, bundle.firstLaunch);

@@ -351,7 +351,7 @@ const subscriptions: Case[] = [
 // Mutations, in the order they run (later ones may find earlier ones' changes: that moves an
 // allowed call between success and a rule's refusal, never across an authorization outcome)
 // ---------------------------------------------------------------------------------------------
-const R = `{ __typename ... on Error { message } ... on NotFound { what } }`;
+const R = `{ __typename ... on Error { message } ... on NotFound { what } ... on RuleViolation { missing toSatisfy } ... on InvalidInput { problems { field message } } }`;
 const roleTag = (role: Role) => `${role.toLowerCase()}-${Math.random().toString(36).slice(2, 8)}`;
 
 const mutations: Case[] = [
@@ -384,6 +384,12 @@ const mutations: Case[] = [
     field: "Mutation.retireApp", name: "an admin retires the partner's app",
     doc: `mutation($a: ID!) { r: retireApp(appId: $a) ${R} }`,
     vars: (f) => ({ a: gid("App", f.nw.retireApp) }), unknown: () => ({ a: gid("App", NIL) }),
+  },
+  {
+    // R-LIST-6: Insights is live on both marketplaces; the refusal names only the listings the viewer may see.
+    field: "Mutation.retireApp", name: "retiring an app live on both marketplaces is refused, naming only what the viewer sees",
+    doc: `mutation($a: ID!) { r: retireApp(appId: $a) ${R} }`,
+    vars: (f) => ({ a: gid("App", f.nw.insights) }), unknown: () => ({ a: gid("App", NIL) }),
   },
   {
     field: "Mutation.requestValidation", name: "Commercial validation of the partner's app",
@@ -784,13 +790,33 @@ describe("every field has an authorization rule", () => {
 const lastEvent = async () =>
   (await t.service.program.prisma.event.findFirst({ orderBy: { position: "desc" }, select: { position: true } }))?.position ?? 0n;
 
+/**
+ * R-LIST-6: what names or describes the FedRAMP objects (the listing, its content, validations and
+ * inquiry): none of it may reach a viewer without clearance, in any answer or refusal.
+ */
+function fedrampMarkers(): string[] {
+  const ids = [f.nw.fedListing, f.nw.fedValidation, f.nw.openFedValidation, f.nw.fedInquiry].filter(Boolean);
+  return [...ids, gid("Listing", f.nw.fedListing), gid("AppValidation", f.nw.fedValidation), gid("AppValidation", f.nw.openFedValidation), "Northwind Insights Gov", "FEDRAMP listing", "FedRAMP listing"];
+}
+
+/** The markers an answer to an uncleared viewer holds that its own request did not bring. */
+function leaks(role: Role, variables: Record<string, unknown>, r: GqlResult): string[] {
+  if (CLEARED.includes(role)) return [];
+  const asked = JSON.stringify(variables);
+  const answer = JSON.stringify({ data: r.data, errors: r.errors });
+  return fedrampMarkers().filter((m) => answer.includes(m) && !asked.includes(m));
+}
+
 async function runHttpCase(c: Case) {
   const problems: string[] = [];
   const mutation = c.field.startsWith("Mutation.");
   for (const role of ROLES) {
     const token = tokenFor(role, c.partner ?? "northwind");
     const before = mutation ? await lastEvent() : 0n;
-    const r = await t.gql(c.doc, c.vars?.(f, role) ?? {}, token);
+    const variables = c.vars?.(f, role) ?? {};
+    const r = await t.gql(c.doc, variables, token);
+    const leaked = leaks(role, variables, r);
+    if (leaked.length) problems.push(`${role}: the answer shows what it may not see (${leaked.join(", ")}): ${JSON.stringify(r.data ?? r.errors)}`);
     const seen = observe(c, r);
     const want = expectationOf(c)[role];
     if (seen !== want) {

@@ -28,6 +28,8 @@ const idPool: string[] = [];
 /** Real ids by type, so that an argument often gets an id of the kind it is for. */
 const idsOf: Record<string, string[]> = {};
 let baselinePosition = 0n;
+const fedrampMarkers: string[] = [];
+const CLEARED_ROLES: readonly Role[] = ["memberFed", "adminFed", "managerFed", "staffFed"];
 
 beforeAll(async () => {
   t = await startTestService({ env: { RATE_LIMIT_MUTATIONS_PER_MINUTE: "1000000", RATE_LIMIT_INQUIRIES_PER_MINUTE: "1000000" } });
@@ -77,6 +79,14 @@ beforeAll(async () => {
     Buffer.from("App").toString("base64"), Buffer.from(":").toString("base64"), "%%%", "A".repeat(10_000), "\u0000", "App:\u0000",
   );
   baselinePosition = (await p.event.aggregate({ _max: { position: true } }))._max.position ?? 0n;
+  // R-LIST-6: what names the FedRAMP objects, which no answer to a viewer without clearance may hold.
+  const fedListings = await p.listing.findMany({ where: { marketplace: "FEDRAMP" }, include: { liveRevision: { select: { name: true } } } });
+  const fedValidations = await p.appValidation.findMany({ where: { marketplace: "FEDRAMP" }, select: { id: true } });
+  fedrampMarkers.push(
+    ...fedListings.flatMap((l) => [l.id, gid("Listing", l.id), ...(l.liveRevision ? [l.liveRevision.name] : [])]),
+    ...fedValidations.flatMap((v) => [v.id, gid("AppValidation", v.id)]),
+    "FEDRAMP listing", "FedRAMP listing",
+  );
 });
 afterAll(() => t?.close());
 
@@ -172,7 +182,7 @@ function documentFor(field: GraphQLField<unknown, unknown>): string {
   const defs = field.args.map((a: GraphQLArgument) => `$${a.name}: ${a.type.toString()}`).join(", ");
   const args = field.args.map((a) => `${a.name}: $${a.name}`).join(", ");
   const returned = getNamedType(field.type);
-  const selection = returned instanceof GraphQLUnionType ? `{ __typename ... on Error { message } }` : "";
+  const selection = returned instanceof GraphQLUnionType ? `{ __typename ... on Error { message } ... on RuleViolation { missing toSatisfy } ... on NotFound { what } }` : "";
   return `mutation${defs ? `(${defs})` : ""} { r: ${field.name}${args ? `(${args})` : ""} ${selection} }`;
 }
 
@@ -253,6 +263,13 @@ describe("generated input to every mutation as every role", () => {
           const r = await call(doc, args, tokens[role]);
           const problem = problemWith(field.name, r);
           if (problem) throw new Error(`${field.name} as ${role}: ${problem}`);
+          // R-LIST-6: no answer or refusal shows an uncleared viewer a FedRAMP object it did not name itself.
+          if (!CLEARED_ROLES.includes(role)) {
+            const asked = JSON.stringify(args);
+            const answer = JSON.stringify({ data: r.data, errors: r.errors });
+            const leaked = fedrampMarkers.filter((m) => answer.includes(m) && !asked.includes(m));
+            if (leaked.length) throw new Error(`${field.name} as ${role} shows what it may not see (${leaked.join(", ")}): ${answer}`);
+          }
         }),
         { numRuns: Number(process.env.PROPERTY_RUNS ?? 20), endOnFailure: true },
       );

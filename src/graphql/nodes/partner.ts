@@ -83,7 +83,7 @@ export const PartnerNode = builder.prismaNode("Partner", {
       errors: {},
       description: "R-TIER-9: progress toward the next tier over the year to date (informational only).",
       args: { asOf: t.arg({ type: "Date", required: false, description: "Default: the program's today." }) },
-      resolve: (p, args, ctx) => tierProgress(ctx.prisma, p.id, args.asOf ?? ctx.program.today()),
+      resolve: (p, args, ctx) => tierProgress(ctx.prisma, p.id, args.asOf ?? ctx.program.today(), visibleMarketplaces(ctx.viewer)),
     }),
     tierWhatIf: t.field({
       type: TierWhatIfType,
@@ -110,7 +110,7 @@ export const PartnerNode = builder.prismaNode("Partner", {
           ...(a.retention != null ? { retention: a.retention } : {}),
           ...(a.medianResponseHours != null ? { medianResponseHours: a.medianResponseHours } : {}),
           ...(a.makeAppBidirectional ? { makeAppBidirectional: a.makeAppBidirectional.id } : {}),
-        }, { year, asOf: when });
+        }, { year, asOf: when, marketplaces: visibleMarketplaces(ctx.viewer) });
       },
     }),
     events: t.relatedConnection("events", {
