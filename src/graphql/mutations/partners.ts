@@ -11,11 +11,14 @@ builder.mutationFields((t) => ({
   signUpPartner: t.field({
     ...access("anyone", "nothing"),
     type: builder.objectRef<{ partnerId: string; adminToken: string }>("PartnerSignUpPayload").implement({
+      description: "The new partner and its first admin's token. The token is always returned: the partner is read as the caller may see it, and a field the caller may not read nulls only `partner`.",
       fields: (f) => ({
-        adminToken: f.exposeString("adminToken"),
+        adminToken: f.exposeString("adminToken", { description: "The new admin's token: send it as `Authorization: Bearer <token>` to act as the admin." }),
         partner: f.prismaField({
           type: PartnerNode,
-          resolve: (query, p, _a, ctx) => ctx.prisma.partner.findUniqueOrThrow({ ...query, where: { id: p.partnerId } }),
+          nullable: true,
+          description: "The new partner, as the caller may see it (its private fields need the admin token).",
+          resolve: (query, p, _a, ctx) => ctx.prisma.partner.findUnique({ ...query, where: { id: p.partnerId } }),
         }),
       }),
     }),
