@@ -1,5 +1,5 @@
 // Apps, test customers and App Validation (R-APP-1..5). Facts in, Decision out.
-import { allow, refuse, type Decision } from "./decision.js";
+import { allow, refuse, type Decision, type RuleId } from "./decision.js";
 import { describeAgreementGaps, type AgreementStanding } from "./partners.js";
 import type { FieldDecision, FieldError } from "./fields.js";
 import type { Marketplace } from "./listings/marketplaces.js";
@@ -395,20 +395,28 @@ export function canRequestValidation(facts: ValidationRequestFacts): Decision<Va
       toSatisfy: "Nothing to do: the app is validated. A delisted app comes back through a re-application validation (R-USE-4).",
     });
   }
-  const missing: string[] = [];
-  if (app.status !== "ACTIVE") missing.push(`${app.name} is ${app.status}; only an active app can be validated`);
-  if (!facts.agreements.inProgram) missing.push(...describeAgreementGaps(facts.agreements).map((g) => `partner not in the program (R-PART-2): ${g}`));
+  // Each unmet condition, with the rule it comes from and what would meet it: the refusal names only these.
+  const unmet: { rule: RuleId; missing: readonly string[]; toSatisfy: string }[] = [];
+  if (app.status !== "ACTIVE") unmet.push({ rule: "R-APP-4", missing: [`${app.name} is ${app.status}; only an active app can be validated`], toSatisfy: "validate an active app" });
+  if (!facts.agreements.inProgram) {
+    unmet.push({ rule: "R-PART-2", missing: describeAgreementGaps(facts.agreements).map((g) => `partner not in the program (R-PART-2): ${g}`), toSatisfy: "have an admin sign both current agreements" });
+  }
   const customers = hasQualifyingTestCustomer(app, facts.testCustomers);
-  if (!customers.ok) missing.push(...customers.refusal.missing);
+  if (!customers.ok) unmet.push({ rule: "R-APP-2", missing: customers.refusal.missing, toSatisfy: `have a shared test customer install ${app.name} as a custom app and use it` });
   const open = history.find(isOpen);
-  if (open !== undefined) missing.push(`validation attempt ${open.attempt} of ${app.name} for ${marketplace} is already open (${open.status})`);
-  if (missing.length > 0 || !customers.ok) {
+  if (open !== undefined) {
+    unmet.push({ rule: "R-APP-5", missing: [`validation attempt ${open.attempt} of ${app.name} for ${marketplace} is already open (${open.status})`], toSatisfy: `wait for attempt ${open.attempt} to finish` });
+  }
+  if (unmet.length > 0 || !customers.ok) {
+    // One unmet condition is refused under its own rule, with the gate (R-APP-4) as the related one.
+    const only = unmet.length === 1 ? unmet[0]! : null;
+    const toSatisfy = unmet.map((u) => u.toSatisfy).join(", then ");
     return refuse({
-      rule: "R-APP-4",
+      rule: only?.rule ?? "R-APP-4",
+      ...(only && only.rule !== "R-APP-4" ? { relatedRule: "R-APP-4" as const } : {}),
       message: `App Validation of ${app.name} for ${marketplace} cannot be requested yet.`,
-      missing,
-      toSatisfy:
-        "Be in the program (both current agreements signed by an admin), have a shared test customer install the app as a custom app and use it, and wait for any open validation to finish.",
+      missing: unmet.flatMap((u) => u.missing),
+      toSatisfy: `${toSatisfy[0]!.toUpperCase()}${toSatisfy.slice(1)}.`,
     });
   }
   return allow({ appId: app.id, marketplace, purpose, attempt: nextValidationAttempt(facts.validations, app.id, marketplace), testCustomers: customers.value });

@@ -204,7 +204,15 @@ describe("apps: requesting validation", () => {
         "partner not in the program (R-PART-2): Technology Partner Addendum version 1 is not signed",
         "a shared test customer that installed SiteSync as a custom app and used it (1 test customer of the partner's other apps does not count)",
       ]);
+      expect(d.refusal.toSatisfy).toBe("Have an admin sign both current agreements, then have a shared test customer install SiteSync as a custom app and use it.");
     }
+  });
+
+  it("R-ERR-1: one unmet condition is refused under its own rule, the gate R-APP-4 related, and only it is asked for", () => {
+    const noCustomer = canRequestValidation({ ...base, testCustomers: [] });
+    expect(!noCustomer.ok && noCustomer.refusal).toMatchObject({ rule: "R-APP-2", relatedRule: "R-APP-4", toSatisfy: "Have a shared test customer install SiteSync as a custom app and use it." });
+    const notIn = canRequestValidation({ ...base, agreements: notInTheProgram });
+    expect(!notIn.ok && notIn.refusal).toMatchObject({ rule: "R-PART-2", relatedRule: "R-APP-4", toSatisfy: "Have an admin sign both current agreements." });
   });
 
   it("R-APP-4: refused while a validation is already open for the app and marketplace", () => {

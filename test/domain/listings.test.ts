@@ -89,12 +89,16 @@ describe("listings: going live", () => {
         "SiteSync has not passed App Validation for the Commercial marketplace",
         "active app PlanRoom has not passed App Validation",
       ]);
+      expect(d.refusal.toSatisfy).toMatch(/agreements signed .*pass App Validation of SiteSync for Commercial, and pass App Validation of PlanRoom/);
     }
   });
 
   it("R-LIST-2: a partner that must re-sign (R-PART-5) cannot take a new listing live, but one live before may return", () => {
     const fresh = canGoLive(goLive({ agreements: mustResign }));
     expect(!fresh.ok && fresh.refusal.missing).toEqual(["R-PART-5: Partner Framework Agreement: signed version 1, current version is 2 (re-sign needed)"]);
+    // R-ERR-1: what would satisfy it names only what is missing: the validations have passed.
+    expect(!fresh.ok && fresh.refusal.toSatisfy).toMatch(/^Be in the program with the current agreements signed/);
+    expect(!fresh.ok && fresh.refusal.toSatisfy).not.toMatch(/App Validation/);
     const before = canGoLive(goLive({ agreements: mustResign, listing: { appId: "app-sync", marketplace: "COMMERCIAL", firstLiveAt: at } }));
     expect(before.ok).toBe(true);
   });

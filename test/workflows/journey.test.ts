@@ -45,7 +45,9 @@ describe("a partner's journey from sign-up to two marketplaces", () => {
   });
 
   it("R-APP-4: validation cannot be requested before a test customer installed and used the app", async () => {
-    const refused = expectRefusal(await mutate(t, s.admin, `requestValidation(appId: "${s.appA}", marketplace: COMMERCIAL)`, "{ id }"), "R-APP-4");
+    // The condition that failed is R-APP-2's (a test customer); R-APP-4 is the gate it closes.
+    const refused = expectRefusal(await mutate(t, s.admin, `requestValidation(appId: "${s.appA}", marketplace: COMMERCIAL)`, "{ id }"), "R-APP-2");
+    expect(refused.relatedRule).toBe("R-APP-4");
     expect(refused.missing!.join(" ")).toMatch(/test customer/i);
   });
 

@@ -39,7 +39,9 @@ describe("partners and agreements", () => {
     const app = ok(await mutate(t, brightbeam.adminToken, `createApp(partnerId: "${gid("Partner", brightbeam.id)}", name: "Beam", kind: OTHER, dataFlow: PUSH)`, "{ id }"));
     const c = ok(await mutate(t, brightbeam.adminToken, `registerTestCustomer(appId: "${app.id}", customerRef: "c1", customerName: "Customer One")`, "{ id }"));
     ok(await mutate(t, brightbeam.adminToken, `recordTestCustomerUse(testCustomerId: "${c.id}")`, "{ id }"));
-    const refused = expectRefusal(await mutate(t, brightbeam.adminToken, `requestValidation(appId: "${app.id}", marketplace: COMMERCIAL)`, "{ id }"), "R-APP-4");
+    // The condition that failed is R-PART-2's; R-APP-4 is the gate it closes.
+    const refused = expectRefusal(await mutate(t, brightbeam.adminToken, `requestValidation(appId: "${app.id}", marketplace: COMMERCIAL)`, "{ id }"), "R-PART-2");
+    expect(refused.relatedRule).toBe("R-APP-4");
     expect(refused.missing!.join(" ")).toMatch(/Partner Framework Agreement/);
   });
 

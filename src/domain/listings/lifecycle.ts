@@ -80,14 +80,18 @@ export function canGoLive(facts: GoLiveFacts): Decision {
   for (const other of unvalidated) missing.push(`active app ${other.name} has not passed App Validation`);
 
   if (missing.length === 0) return allow();
+  // What would satisfy it: only the conditions still unmet.
+  const steps: string[] = [];
+  if (!agreements.ok) steps.push(`be in the program with the current agreements signed (${agreements.refusal.toSatisfy.replace(/\.$/, "")})`);
+  if (app !== undefined && app.status !== "ACTIVE") steps.push(`list an active app (${appName} is ${app.status})`);
+  if (!hasPassedValidation(facts.validations, listing.appId, listing.marketplace)) steps.push(`pass App Validation of ${appName} for ${market}`);
+  if (unvalidated.length > 0) steps.push(`pass App Validation of ${unvalidated.map((a) => a.name).join(", ")} (or retire ${unvalidated.length === 1 ? "it" : "them"})`);
+  const toSatisfy = steps.join(", and ");
   return refuse({
     rule: "R-LIST-2",
     message: `The ${market} listing of ${appName} cannot go live yet.`,
     missing,
-    toSatisfy:
-      `Be in the program with the current agreements signed, pass App Validation of ${appName} for ${market}` +
-      (unvalidated.length > 0 ? `, and pass App Validation of ${unvalidated.map((a) => a.name).join(", ")} (or retire them)` : "") +
-      ".",
+    toSatisfy: `${toSatisfy[0]!.toUpperCase()}${toSatisfy.slice(1)}.`,
   });
 }
 
