@@ -7,6 +7,7 @@ import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapt
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../generated/prisma/client.js";
+import { claimDataFolder, type DataFolderClaim } from "./data-folder.js";
 import { applyPendingMigrations, pendingMigrationNames } from "./migrations.js";
 
 export type Db = PrismaClient;
@@ -31,6 +32,11 @@ export interface OpenOptions {
   databaseUrl?: string | undefined;
   /** PGlite data folder; undefined with no databaseUrl = in memory. */
   dataDir?: string | undefined;
+  /**
+   * The claim on the folder holding `dataDir` (DATA_DIR), when the caller took it already (npm start
+   * takes it before anything else); otherwise it is claimed here. Released when the database closes.
+   */
+  dataFolder?: DataFolderClaim | undefined;
   /** Load a PGlite data directory dump (tests start from a migrated snapshot). */
   pgliteSnapshot?: Blob | File | undefined;
   poolSize?: number;
@@ -81,15 +87,30 @@ async function appliedMigrationNames(prisma: PrismaClient): Promise<string[]> {
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
-  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts);
-  return openPglite(opts);
+  const db = opts.databaseUrl ? await openPostgres(opts.databaseUrl, opts) : await openPglite(opts);
+  // Loads the client's query compiler (WebAssembly) now, as part of opening, rather than on the
+  // first query: npm start opens the database while the GraphQL stack loads (main.ts).
+  try {
+    await db.prisma.$connect();
+  } catch (err) {
+    await db.close().catch(() => {});
+    throw err;
+  }
+  return db;
 }
 
 async function openPglite(opts: OpenOptions): Promise<Database> {
   let client: PGlite;
+  let claim: DataFolderClaim | undefined;
   if (opts.dataDir) {
     await mkdir(path.dirname(opts.dataDir), { recursive: true });
-    client = await PGlite.create(opts.dataDir);
+    claim = opts.dataFolder ?? (await claimDataFolder(path.dirname(opts.dataDir)));
+    try {
+      client = await PGlite.create(opts.dataDir);
+    } catch (err) {
+      claim.release();
+      throw err;
+    }
   } else {
     client = await PGlite.create(opts.pgliteSnapshot ? { loadDataDir: opts.pgliteSnapshot } : {});
   }
@@ -99,7 +120,8 @@ async function openPglite(opts: OpenOptions): Promise<Database> {
     kind: "pglite",
     prisma,
     adapter,
-    migrate: () => applyPendingMigrations(adapter),
+    // The schema engine (WebAssembly, ~1 s to load) only when the folder has a migration the database lacks.
+    migrate: async () => ((await pendingMigrationNames(await appliedMigrationNames(prisma))).length ? applyPendingMigrations(adapter) : []),
     pendingMigrations: async () => pendingMigrationNames(await appliedMigrationNames(prisma)),
     ping: async () => {
       await client.query("SELECT 1");
@@ -107,6 +129,7 @@ async function openPglite(opts: OpenOptions): Promise<Database> {
     close: async () => {
       await prisma.$disconnect();
       if (!client.closed) await client.close();
+      claim?.release();
     },
   };
 }
@@ -134,6 +157,8 @@ async function openPostgres(databaseUrl: string, opts: OpenOptions): Promise<Dat
     prisma,
     adapter,
     migrate: async () => {
+      // Up to date (the usual start): no lock, no schema engine.
+      if (!(await pendingMigrationNames(await appliedMigrationNames(prisma))).length) return [];
       // Connections of their own, ended afterwards: the schema engine takes Prisma's session-level
       // advisory lock and never releases it, so a connection it used must not go back to the shared
       // pool (another instance's migration would wait on that lock until the connection idled out).

@@ -1,5 +1,6 @@
 // Once per test run: a migrated database to copy from. PostgreSQL (DATABASE_URL): a template
 // database; embedded: a PGlite data-directory dump. Each test file then gets its own copy.
+import { spawnSync } from "node:child_process";
 import { writeFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -9,6 +10,7 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { TestProject } from "vitest/node";
 import { applyPendingMigrations } from "../../src/db/migrations.js";
 import { openDatabase } from "../../src/db/database.js";
+import { root } from "./processes.js";
 
 /** Each run migrates its own template, so two runs on one PostgreSQL server never share one. */
 export const TEMPLATE_PREFIX = "pp_test_template";
@@ -22,6 +24,10 @@ export function adminUrl(databaseUrl: string): string {
 }
 
 export default async function setup(project: TestProject) {
+  // Tests that start the server or a command run the compiled program, as npm start does: build
+  // dist/ now if src/ changed, before any test's clock runs (test/support/processes.ts).
+  const build = spawnSync(process.execPath, [path.join(root, "scripts", "build.mjs"), "--if-stale"], { cwd: root, stdio: "inherit" });
+  if (build.status !== 0) throw new Error("could not build dist/ (scripts/build.mjs)");
   const databaseUrl = process.env.DATABASE_URL;
   if (databaseUrl) {
     const admin = new pg.Client({ connectionString: adminUrl(databaseUrl) });

@@ -27,7 +27,7 @@ beforeAll(async () => {
   } else {
     env = { DATA_DIR: path.join(dir, "data"), AUTH_SECRET: SECRET, PROGRAM_TODAY: TODAY, SEED_DEMO_DATA: "true" };
     server = startServer(env);
-    const base = await listening(server, 90_000);
+    const base = await listening(server);
     const res = await fetch(`${base}/graphql`, {
       method: "POST", headers: { "content-type": "application/json" },
       body: JSON.stringify({ query: `{ listings(first: 20) { edges { node { app { id name } } } } }` }),
