@@ -97,9 +97,12 @@ describe("a body over MAX_BODY_BYTES", () => {
       const url = `http://127.0.0.1:${t.port}/graphql`;
       const big = JSON.stringify({ query: "{ viewer { role } }", variables: { junk: "x".repeat(2 * 1_048_576) } });
 
-      const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: big });
-      expect(res.status).toBe(413);
-      expect(((await res.json()) as any).errors[0].extensions.code).toBe("BODY_TOO_LARGE");
+      // Closing the connection at once loses this race now and then (EPIPE, seen with Node 22's fetch): several tries.
+      for (let i = 0; i < 10; i++) {
+        const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: big });
+        expect(res.status).toBe(413);
+        expect(((await res.json()) as any).errors[0].extensions.code).toBe("BODY_TOO_LARGE");
+      }
 
       // As curl does for a large body: the headers, then the body only after "100 Continue".
       const asked = await new Promise<{ status: number; body: string; continued: boolean }>((resolve, reject) => {
