@@ -1,11 +1,10 @@
 // One place that opens the database: PGlite in a folder (embedded default) or PostgreSQL.
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
-import { PrismaPg } from "@prisma/adapter-pg";
+import type { PGlite } from "@electric-sql/pglite";
+import type { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
-import pg from "pg";
-import { PrismaPGlite } from "pglite-prisma-adapter";
+import type pg from "pg";
 import { PrismaClient } from "../generated/prisma/client.js";
 import { claimDataFolder, type DataFolderClaim } from "./data-folder.js";
 import { applyPendingMigrations, pendingMigrationNames } from "./migrations.js";
@@ -99,7 +98,12 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   return db;
 }
 
+// Each kind's driver is loaded only when that kind is opened: a start-up pays for one of them.
+const loadPglite = () => Promise.all([import("@electric-sql/pglite"), import("pglite-prisma-adapter")]);
+const loadPg = () => Promise.all([import("pg"), import("@prisma/adapter-pg")]);
+
 async function openPglite(opts: OpenOptions): Promise<Database> {
+  const [{ PGlite }, { PrismaPGlite }] = await loadPglite();
   let client: PGlite;
   let claim: DataFolderClaim | undefined;
   if (opts.dataDir) {
@@ -135,6 +139,7 @@ async function openPglite(opts: OpenOptions): Promise<Database> {
 }
 
 async function openPostgres(databaseUrl: string, opts: OpenOptions): Promise<Database> {
+  const [{ default: pg }, { PrismaPg }] = await loadPg();
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: opts.poolSize ?? 10,
