@@ -16,6 +16,10 @@ try {
   process.stderr.write(`error: ${err.message}\n`);
   process.exit(1);
 }
+// Node 22.1+ keeps V8's compiled code for the modules on disk, so later starts skip compiling them
+// (on Node 20, which has no such cache, this is skipped).
+const { enableCompileCache } = await import("node:module");
+enableCompileCache?.(path.join(dist, ".compile-cache"));
 const file = path.join(dist, entry);
 process.argv = [process.argv[0], file, ...args];
 await import(pathToFileURL(file).href);
