@@ -7,13 +7,16 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const dist = path.join(root, "dist");
 const manifestPath = (dir) => path.join(dir, ".build.json");
 
-/** Every input of the build: src/ (the generated Prisma client included) and the two tsconfig files. */
+/**
+ * Every input of the build: src/ (the generated Prisma client included), the two tsconfig files,
+ * and prisma/migrations (the embedded database's template is made from them).
+ */
 function sources() {
   const out = {};
   const walk = (dir) => {
@@ -27,6 +30,7 @@ function sources() {
     }
   };
   walk(path.join(root, "src"));
+  walk(path.join(root, "prisma", "migrations"));
   for (const f of ["tsconfig.json", "tsconfig.build.json"]) {
     const s = statSync(path.join(root, f));
     out[f] = `${s.size}:${Math.trunc(s.mtimeMs)}`;
@@ -81,6 +85,13 @@ export function build({ quiet = false } = {}) {
     rmSync(tmp, { recursive: true, force: true });
   }
   rmSync(old, { recursive: true, force: true });
+  // The embedded database's template for new data folders (src/db/pglite-template.ts), if missing.
+  const template = spawnSync(
+    process.execPath,
+    ["--input-type=module", "-e", "const m = await import(process.argv[1]); await m.buildTemplate();", pathToFileURL(path.join(dist, "db", "pglite-template.js")).href],
+    { cwd: root, encoding: "utf8" },
+  );
+  if (template.status !== 0) throw new Error(`could not make the embedded database's template:\n${template.stderr}`);
   if (!quiet) process.stderr.write(`built dist/ in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }
 

@@ -30,6 +30,7 @@ async function main() {
     databaseUrl: config.databaseUrl,
     dataDir: config.databaseUrl ? undefined : `${config.dataDir}/pglite`,
     dataFolder,
+    fromTemplate: config.migrateOnStart,
   });
   opening.catch(() => {}); // awaited below, after the GraphQL stack has loaded
   const { createService } = await import("./server/app.js");

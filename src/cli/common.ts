@@ -19,6 +19,8 @@ export async function openForCli(): Promise<{ config: Config; db: Database; prog
   const db = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.databaseUrl ? undefined : `${config.dataDir}/pglite`,
+    // db:migrate and seed migrate first: a new folder may start migrated.
+    fromTemplate: true,
   }).catch(fatal);
   const bus = createEventBus(config.redisUrl);
   const program = createProgram({ prisma: db.prisma, bus, programToday: config.programToday });

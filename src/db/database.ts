@@ -1,4 +1,5 @@
 // One place that opens the database: PGlite in a folder (embedded default) or PostgreSQL.
+import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { PGlite } from "@electric-sql/pglite";
@@ -7,6 +8,7 @@ import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapt
 import type pg from "pg";
 import { PrismaClient } from "../generated/prisma/client.js";
 import { claimDataFolder, type DataFolderClaim } from "./data-folder.js";
+import { templateFor } from "./pglite-template.js";
 import { applyPendingMigrations, pendingMigrationNames } from "./migrations.js";
 
 export type Db = PrismaClient;
@@ -36,6 +38,11 @@ export interface OpenOptions {
    * takes it before anything else); otherwise it is claimed here. Released when the database closes.
    */
   dataFolder?: DataFolderClaim | undefined;
+  /**
+   * A new PGlite folder starts from the install's migrated template (pglite-template.ts) instead of
+   * an initdb: for callers that would apply the migrations anyway (MIGRATE_ON_START, db:migrate).
+   */
+  fromTemplate?: boolean;
   /** Load a PGlite data directory dump (tests start from a migrated snapshot). */
   pgliteSnapshot?: Blob | File | undefined;
   poolSize?: number;
@@ -110,7 +117,9 @@ async function openPglite(opts: OpenOptions): Promise<Database> {
     await mkdir(path.dirname(opts.dataDir), { recursive: true });
     claim = opts.dataFolder ?? (await claimDataFolder(path.dirname(opts.dataDir)));
     try {
-      client = await PGlite.create(opts.dataDir);
+      // A new folder starts from the install's template (pglite-template.ts), when there is one.
+      const template = opts.fromTemplate && !existsSync(path.join(opts.dataDir, "PG_VERSION")) ? await templateFor() : undefined;
+      client = await PGlite.create({ dataDir: opts.dataDir, ...(template ? { loadDataDir: template } : {}) });
     } catch (err) {
       claim.release();
       throw err;

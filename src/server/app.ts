@@ -47,6 +47,7 @@ export async function createService(config: Config, opts: ServiceOptions = {}): 
   const db = opts.db ?? (await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.databaseUrl ? undefined : `${config.dataDir}/pglite`,
+    fromTemplate: config.migrateOnStart,
   }));
   try {
     if (config.migrateOnStart) {

@@ -80,6 +80,8 @@ describe("embedded PGlite in a data folder", () => {
     const first = startServer(env);
     const base = await listening(first);
     expect(first.stdout).toContain("loaded demo data");
+    // A new folder starts from the install's migrated template (npm run build made it): no initdb, nothing to apply.
+    expect(first.stdout).not.toContain("applied migrations");
 
     const health = await fetch(`${base}/health`);
     expect(health.status).toBe(200);
