@@ -25,17 +25,20 @@ const FAVICON = `data:image/svg+xml,${encodeURIComponent(
 )}`;
 
 /**
- * Yoga's GraphiQL page with every asset from this server. Its GraphiQL (4.5) opens with Yoga's
- * welcome text unless it is given `query` (passed on as GraphiQL's initialQuery, which wins over
- * `defaultQuery`), so our `defaultQuery` is handed over under that name. A query in the page's URL
- * (`?query=`, kept there as one edits) still comes first.
+ * Yoga's GraphiQL page with every asset from this server. Its GraphiQL (4.5) opens with the query in
+ * the page's URL (`?query=`, where it keeps the query as one edits), else with Yoga's welcome text:
+ * `defaultQuery` is ignored, and its `query` option would override the URL. So our first query is
+ * put in the URL before GraphiQL starts, when the URL has none.
  */
 export function renderLocalGraphiQL(opts: GraphiQLOptions | undefined): string {
   const { defaultQuery, ...rest } = opts ?? {};
-  const options = { ...rest, ...(defaultQuery ? { query: defaultQuery } : {}) } as GraphiQLOptions;
-  return renderGraphiQL(options)
+  const firstQuery = defaultQuery
+    ? `<script>(()=>{const u=new URL(location.href);if(!u.searchParams.get("query")){u.searchParams.set("query",${JSON.stringify(defaultQuery).replace(/</g, "\\u003c")});history.replaceState(null,"",u)}})()</script>`
+    : "";
+  return renderGraphiQL(rest)
     .replace(/https:\/\/unpkg\.com\/@graphql-yoga\/graphiql@[^/]+\/dist\//g, GRAPHIQL_ASSETS)
-    .replace(/<link rel=icon href=[^>]*>/, `<link rel=icon href="${FAVICON}">`);
+    .replace(/<link rel=icon href=[^>]*>/, `<link rel=icon href="${FAVICON}">`)
+    .replace("<script>", `${firstQuery}<script>`);
 }
 
 /** Serves one of the known asset files; false when the path is not one of them. */

@@ -1,7 +1,7 @@
 // GraphiQL as a new user first sees it, in a real browser with no internet: headless Chromium,
 // every request that would leave this machine refused and recorded. The page opens with the
 // project's first query and its token hint (not Yoga's welcome text), loads everything from this
-// server, logs no console error, and runs that query.
+// server, logs no console error, and runs that query; a query in the page's URL still wins.
 import { existsSync } from "node:fs";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -68,6 +68,13 @@ describe("GraphiQL, offline, in Chromium", () => {
     // The page, its stylesheet, script and editor workers, and the GraphQL requests: all from here.
     expect(fromServer).toEqual(expect.arrayContaining(["/graphql", "/graphiql-assets/graphiql.css", "/graphiql-assets/yoga-graphiql.umd.js"]));
     expect(fromServer.filter((p) => p.includes("worker"))).toHaveLength(3);
+    // A query in the page's URL (a shared link, a reload after editing) still opens as it is.
+    const linked = "{ categories { slug } }";
+    await page.goto(`${origin}/graphql?query=${encodeURIComponent(linked)}`, { waitUntil: "load" });
+    await page.waitForSelector(".graphiql-execute-button", { timeout: 60_000 });
+    await expect.poll(async () => (await editor.innerText()).replace(/\u00a0/g, " "), { timeout: 30_000 }).toContain("categories");
+    expect((await editor.innerText()).replace(/\u00a0/g, " ")).not.toContain("npm run token");
+
     expect(outside).toEqual([]);
     expect(problems).toEqual([]);
     await context.close();
