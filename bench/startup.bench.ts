@@ -164,6 +164,8 @@ try {
 }
 
 const loadAfter = os.loadavg();
+/** Idle enough to judge the targets: less than one runnable process on average at the start and at the end. */
+const idle = loadBefore[0]! < 1 && loadAfter[0]! < 1.5;
 const fmt = (n: number) => n.toFixed(2);
 await writeSection("startup", `
 ## Start-up of the server and the commands (issue 15)
@@ -181,7 +183,10 @@ times are pessimistic and the CPU times the steadier figure).
 ${rows.map((r) => {
   const walls = r.samples.map((s) => s.wall);
   const m = median(walls);
-  const verdict = r.target === null ? "report" : `≤ ${r.target} s: ${m <= r.target ? "met" : "missed"}`;
+  // A target for an idle machine is judged only on one: with other work running, the wall time says more about the others.
+  const verdict = r.target === null ? "report"
+    : idle ? `≤ ${r.target} s: ${m <= r.target ? "met" : "missed"}`
+    : `≤ ${r.target} s: not judged (load ${loadBefore[0]!.toFixed(1)})`;
   return `| ${r.what} | ${fmt(m)} | ${fmt(Math.min(...walls))}–${fmt(Math.max(...walls))} | ${fmt(median(r.samples.map((s) => s.cpu)))} | ${verdict} |`;
 }).join("\n")}
 
