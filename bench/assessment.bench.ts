@@ -35,7 +35,7 @@ try {
       throw new Error(`expected ${partners} assessments, tier years and events, got ${JSON.stringify(check)}`);
     }
     const rssMb = run.maxRssKb / 1024;
-    // The CLI's own clock covers the assessment; the process's wall time adds start-up (tsx, the migration check).
+    // The CLI's own clock covers the assessment; the process's wall time adds start-up (loading the program, the migration check).
     const seconds = Number(/\|\s*time\s*\|\s*([\d.]+) s/.exec(run.stdout)?.[1] ?? run.seconds);
     if (!cap) results.push({ partners, seconds, rssMb });
     progress(`  assessed ${partners} partners in ${seconds.toFixed(1)} s (process ${run.seconds.toFixed(1)} s), peak RSS ${rssMb.toFixed(0)} MiB (${check.tiers})`);
@@ -57,7 +57,7 @@ Command: \`npm run bench -- assessment\` (PostgreSQL; each size in a fresh datab
 Date: ${new Date().toISOString().slice(0, 10)}. Machine: ${machine()}. Load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}.
 Each partner: 3 apps with a live listing, 13 months of usage (one app in ten silent), 8 leads and 3 answered inquiries in 2026;
 1 % invited to Premier. Every partner gets one TierAssessment, one PartnerTierYear and one event, written per page of 500
-partners in one transaction. "assessment" is the command's own clock; "whole process" adds its start-up (tsx, opening
+partners in one transaction. "assessment" is the command's own clock; "whole process" adds its start-up (loading the compiled program, opening
 the service, the migration check).
 
 | partners | apps | usage months | assessment (s) | whole process (s) | peak RSS (MiB) | partners/s | results |

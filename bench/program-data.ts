@@ -3,7 +3,7 @@
 // listing, 13 months of usage (Dec 2025..Dec 2026), 8 leads and 3 contact inquiries in 2026, and the
 // policies for 2026 and 2027. About one app in ten has no active customers all year (low usage).
 // Each benchmark owns a database of its own, dropped at the end.
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { openDatabase } from "../src/db/database.js";
@@ -136,12 +136,17 @@ export interface Measured {
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
-/** Runs one of the program's npm CLIs (tsx entry) under /usr/bin/time: wall time and peak RSS of that process. */
+/**
+ * Runs one of the program's npm CLIs under /usr/bin/time, as `npm run` does: its compiled entry in
+ * dist/ (src/cli/x.ts runs as dist/cli/x.js, rebuilt first if src/ changed). Wall time and peak RSS.
+ */
 export function runCli(entry: string, args: string[], env: Record<string, string>, nodeArgs: string[] = []): Promise<Measured> {
+  execFileSync(process.execPath, [`${root}scripts/build.mjs`, "--if-stale"], { cwd: root, stdio: "inherit" });
+  const compiled = entry.replace(/^src\/(.+)\.ts$/, "dist/$1.js");
   return new Promise((resolve, reject) => {
     execFile(
       "/usr/bin/time",
-      ["-f", "__TIME__ %e %M %U %S", process.execPath, ...nodeArgs, "--import", "tsx", entry, ...args],
+      ["-f", "__TIME__ %e %M %U %S", process.execPath, ...nodeArgs, compiled, ...args],
       { cwd: root, env: { ...process.env, ...env }, maxBuffer: 256 * 1024 * 1024 },
       (err, stdout, stderr) => {
         const m = /__TIME__ ([\d.]+) (\d+) ([\d.]+) ([\d.]+)/.exec(stderr);

@@ -115,7 +115,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakResult> {
   );
   const subs: Subscriber[] = [];
   try {
-    const base = await listening(server, 120_000);
+    const base = await listening(server);
     const port = Number(new URL(base).port);
     const pid = server.child.pid!;
     let errorLogLines = 0;

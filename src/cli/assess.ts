@@ -1,10 +1,8 @@
 // npm run assess -- --year YYYY [--supersede --reason "..."] [--as-of YYYY-MM-DD]
 // The annual tier assessment (R-TIER-2, R-TIER-8): every partner on the year's results, frozen, in
 // pages of partners. Refused for an assessed year unless superseded with a reason.
-import { systemViewer } from "../auth/viewer.js";
 import { parseDate } from "../config.js";
-import { RuleViolation, InvalidInput } from "../program/refusals.js";
-import { runTierAssessment, type AssessmentRunReport } from "../program/tiers.js";
+import type { AssessmentRunReport } from "../program/tiers.js";
 import { openAdminClient } from "./admin-client.js";
 import { fatal, parseArgs } from "./common.js";
 import { endProgress, mib, peakRss, progressLine, rate, summaryTable } from "./report.js";
@@ -21,31 +19,9 @@ const client = await openAdminClient();
 try {
   const asOf = typeof flags["as-of"] === "string" ? parseDate("--as-of", flags["as-of"]) : undefined;
   const started = Date.now();
-  let report: AssessmentRunReport;
-  if (client.service) {
-    try {
-      report = await runTierAssessment(client.service.program, systemViewer, {
-        year, supersede, reason, asOf,
-        onProgress: (p) => progressLine(`assessing ${p.done.toLocaleString("en-US")} of ${p.total.toLocaleString("en-US")} partners  ${Math.floor((100 * p.done) / Math.max(p.total, 1))}%  ${rate(p.done, Date.now() - started)} partners/s  rss ${mib(memory.sample())}`),
-      });
-    } catch (err) {
-      if (err instanceof RuleViolation) throw new Error(`${err.rule}: ${err.message} ${err.toSatisfy}`);
-      if (err instanceof InvalidInput) throw new Error(`${err.rule ?? "invalid input"}: ${err.message}`);
-      throw err;
-    }
-  } else {
-    progressLine(`assessing ${year} through the running server ...`);
-    const data = await client.graphql<{ runTierAssessment: { __typename: string; message?: string; rule?: string; toSatisfy?: string; data?: AssessmentRunReport } }>(
-      `mutation($year: Int!, $supersede: Boolean, $reason: String, $asOf: Date) { runTierAssessment(year: $year, supersede: $supersede, reason: $reason, asOf: $asOf) {
-         __typename ... on Error { message } ... on RuleViolation { rule toSatisfy }
-         ... on MutationRunTierAssessmentSuccess { data { year effectiveYear policyVersion partners assessed superseded alreadyAssessed nothingToSupersede
-           promoted demoted unchanged premierApplied premierLapsed byTier { tierKey: tier partners } } } } }`,
-      { year, supersede, reason, asOf: asOf?.toISOString().slice(0, 10) ?? null },
-    );
-    const r = data.runTierAssessment;
-    if (!r.data) throw new Error(`${r.rule ? `${r.rule}: ` : ""}${r.message ?? r.__typename}${r.toSatisfy ? ` ${r.toSatisfy}` : ""}`);
-    report = r.data;
-  }
+  // In-process or through the running server's admin socket: the same assessment, the same progress.
+  const report: AssessmentRunReport = await client.job("tier-assessment", { year, supersede, reason, asOf: asOf?.toISOString().slice(0, 10) ?? null }, (p) =>
+    progressLine(`assessing ${p.done.toLocaleString("en-US")} of ${p.total.toLocaleString("en-US")} partners  ${Math.floor((100 * p.done) / Math.max(p.total, 1))}%  ${rate(p.done, Date.now() - started)} partners/s${client.service ? `  rss ${mib(memory.sample())}` : ""}`));
   endProgress();
   console.log(summaryTable(`tier assessment of ${report.year}, effective ${report.effectiveYear} (policy v${report.policyVersion}, via ${client.via})`, [
     ["partners in the program", report.partners],

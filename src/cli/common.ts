@@ -1,8 +1,9 @@
 // Shared start for command-line tools: config, database, a program without a network bus unless asked.
-import { ConfigError, loadConfig, type Config } from "../config.js";
-import { DatabaseUnavailableError, openDatabase, type Database } from "../db/database.js";
-import { createEventBus } from "../events/bus.js";
-import { createProgram, type Program } from "../program/program.js";
+// Imports of the database and the program are dynamic: a command that only talks to the running
+// server (npm run token) does not pay for loading them.
+import { loadConfig, type Config } from "../config.js";
+import type { Database } from "../db/database.js";
+import type { Program } from "../program/program.js";
 
 export async function openForCli(): Promise<{ config: Config; db: Database; program: Program; close(): Promise<void> }> {
   let config: Config;
@@ -11,9 +12,15 @@ export async function openForCli(): Promise<{ config: Config; db: Database; prog
   } catch (err) {
     return fatal(err);
   }
+  const [{ openDatabase }, { createEventBus }, { createProgram }] = await Promise.all([
+    import("../db/database.js"), import("../events/bus.js"), import("../program/program.js"),
+  ]);
+  // The embedded folder is claimed on open: refused with one line while a server or another command holds it.
   const db = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.databaseUrl ? undefined : `${config.dataDir}/pglite`,
+    // db:migrate and seed migrate first: a new folder may start migrated.
+    fromTemplate: true,
   }).catch(fatal);
   const bus = createEventBus(config.redisUrl);
   const program = createProgram({ prisma: db.prisma, bus, programToday: config.programToday });
@@ -26,10 +33,9 @@ export async function openForCli(): Promise<{ config: Config; db: Database; prog
   };
 }
 
+/** One line on stderr, exit 1. Configuration, database and data-folder errors are one line already. */
 export function fatal(err: unknown): never {
-  const msg = err instanceof ConfigError || err instanceof DatabaseUnavailableError
-    ? err.message
-    : ((err as Error)?.message ?? String(err)).split("\n")[0];
+  const msg = ((err as Error)?.message ?? String(err)).split("\n")[0];
   process.stderr.write(`error: ${msg}\n`);
   process.exit(1);
 }

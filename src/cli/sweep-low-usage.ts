@@ -1,10 +1,8 @@
 // npm run sweep:low-usage -- [--as-of YYYY-MM-DD]
 // The low-usage sweep (R-USE-2): notices, delistings and recoveries, each with its event. Running it
-// again for the same date changes nothing. In-process it shows progress; through the admin socket it
-// runs as the staff mutation.
-import { systemViewer } from "../auth/viewer.js";
+// again for the same date changes nothing. It shows its progress in-process and through the admin socket.
 import { parseDate } from "../config.js";
-import { runLowUsageSweep, type SweepReport } from "../program/low-usage.js";
+import type { SweepReport } from "../program/low-usage.js";
 import { openAdminClient } from "./admin-client.js";
 import { fatal, parseArgs } from "./common.js";
 import { endProgress, mib, peakRss, progressLine, summaryTable } from "./report.js";
@@ -15,21 +13,9 @@ const client = await openAdminClient();
 try {
   const asOf = typeof flags["as-of"] === "string" ? parseDate("--as-of", flags["as-of"]) : undefined;
   const started = Date.now();
-  let report: SweepReport;
-  if (client.service) {
-    report = await runLowUsageSweep(client.service.program, systemViewer, {
-      asOf, onProgress: (p) => progressLine(`sweeping ${p.examined.toLocaleString("en-US")} of ${p.total.toLocaleString("en-US")} listings  ${Math.floor((100 * p.examined) / Math.max(p.total, 1))}%`),
-    });
-  } else {
-    progressLine("sweeping through the running server ...");
-    const data = await client.graphql<{ runLowUsageSweep: { __typename: string; message?: string; data?: SweepReport } }>(
-      `mutation($asOf: Date) { runLowUsageSweep(asOf: $asOf) { __typename ... on Error { message }
-         ... on MutationRunLowUsageSweepSuccess { data { asOf policyYear policyVersion minimum windowMonths noticeDays examined putAtRisk delisted recovered unchanged conflicts } } } }`,
-      { asOf: asOf?.toISOString().slice(0, 10) ?? null },
-    );
-    if (!data.runLowUsageSweep.data) throw new Error(data.runLowUsageSweep.message ?? data.runLowUsageSweep.__typename);
-    report = data.runLowUsageSweep.data;
-  }
+  // In-process or through the running server's admin socket: the same sweep, the same progress.
+  const report: SweepReport = await client.job("low-usage-sweep", { asOf: asOf?.toISOString().slice(0, 10) ?? null }, (p) =>
+    progressLine(`sweeping ${p.examined.toLocaleString("en-US")} of ${p.total.toLocaleString("en-US")} listings  ${Math.floor((100 * p.examined) / Math.max(p.total, 1))}%`));
   endProgress();
   const asOfText = typeof report.asOf === "string" ? report.asOf : report.asOf.toISOString().slice(0, 10);
   console.log(summaryTable(`low-usage sweep as of ${asOfText} (via ${client.via})`, [

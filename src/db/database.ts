@@ -1,12 +1,14 @@
 // One place that opens the database: PGlite in a folder (embedded default) or PostgreSQL.
+import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
-import { PrismaPg } from "@prisma/adapter-pg";
+import type { PGlite } from "@electric-sql/pglite";
+import type { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
-import pg from "pg";
-import { PrismaPGlite } from "pglite-prisma-adapter";
+import type pg from "pg";
 import { PrismaClient } from "../generated/prisma/client.js";
+import { claimDataFolder, type DataFolderClaim } from "./data-folder.js";
+import { templateFor } from "./pglite-template.js";
 import { applyPendingMigrations, pendingMigrationNames } from "./migrations.js";
 
 export type Db = PrismaClient;
@@ -31,6 +33,16 @@ export interface OpenOptions {
   databaseUrl?: string | undefined;
   /** PGlite data folder; undefined with no databaseUrl = in memory. */
   dataDir?: string | undefined;
+  /**
+   * The claim on the folder holding `dataDir` (DATA_DIR), when the caller took it already (npm start
+   * takes it before anything else); otherwise it is claimed here. Released when the database closes.
+   */
+  dataFolder?: DataFolderClaim | undefined;
+  /**
+   * A new PGlite folder starts from the install's migrated template (pglite-template.ts) instead of
+   * an initdb: for callers that would apply the migrations anyway (MIGRATE_ON_START, db:migrate).
+   */
+  fromTemplate?: boolean;
   /** Load a PGlite data directory dump (tests start from a migrated snapshot). */
   pgliteSnapshot?: Blob | File | undefined;
   poolSize?: number;
@@ -81,15 +93,37 @@ async function appliedMigrationNames(prisma: PrismaClient): Promise<string[]> {
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
-  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts);
-  return openPglite(opts);
+  const db = opts.databaseUrl ? await openPostgres(opts.databaseUrl, opts) : await openPglite(opts);
+  // Loads the client's query compiler (WebAssembly) now, as part of opening, rather than on the
+  // first query: npm start opens the database while the GraphQL stack loads (main.ts).
+  try {
+    await db.prisma.$connect();
+  } catch (err) {
+    await db.close().catch(() => {});
+    throw err;
+  }
+  return db;
 }
 
+// Each kind's driver is loaded only when that kind is opened: a start-up pays for one of them.
+const loadPglite = () => Promise.all([import("@electric-sql/pglite"), import("pglite-prisma-adapter")]);
+const loadPg = () => Promise.all([import("pg"), import("@prisma/adapter-pg")]);
+
 async function openPglite(opts: OpenOptions): Promise<Database> {
+  const [{ PGlite }, { PrismaPGlite }] = await loadPglite();
   let client: PGlite;
+  let claim: DataFolderClaim | undefined;
   if (opts.dataDir) {
     await mkdir(path.dirname(opts.dataDir), { recursive: true });
-    client = await PGlite.create(opts.dataDir);
+    claim = opts.dataFolder ?? (await claimDataFolder(path.dirname(opts.dataDir)));
+    try {
+      // A new folder starts from the install's template (pglite-template.ts), when there is one.
+      const template = opts.fromTemplate && !existsSync(path.join(opts.dataDir, "PG_VERSION")) ? await templateFor() : undefined;
+      client = await PGlite.create({ dataDir: opts.dataDir, ...(template ? { loadDataDir: template } : {}) });
+    } catch (err) {
+      claim.release();
+      throw err;
+    }
   } else {
     client = await PGlite.create(opts.pgliteSnapshot ? { loadDataDir: opts.pgliteSnapshot } : {});
   }
@@ -99,7 +133,8 @@ async function openPglite(opts: OpenOptions): Promise<Database> {
     kind: "pglite",
     prisma,
     adapter,
-    migrate: () => applyPendingMigrations(adapter),
+    // The schema engine (WebAssembly, ~1 s to load) only when the folder has a migration the database lacks.
+    migrate: async () => ((await pendingMigrationNames(await appliedMigrationNames(prisma))).length ? applyPendingMigrations(adapter) : []),
     pendingMigrations: async () => pendingMigrationNames(await appliedMigrationNames(prisma)),
     ping: async () => {
       await client.query("SELECT 1");
@@ -107,11 +142,13 @@ async function openPglite(opts: OpenOptions): Promise<Database> {
     close: async () => {
       await prisma.$disconnect();
       if (!client.closed) await client.close();
+      claim?.release();
     },
   };
 }
 
 async function openPostgres(databaseUrl: string, opts: OpenOptions): Promise<Database> {
+  const [{ default: pg }, { PrismaPg }] = await loadPg();
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: opts.poolSize ?? 10,
@@ -134,6 +171,8 @@ async function openPostgres(databaseUrl: string, opts: OpenOptions): Promise<Dat
     prisma,
     adapter,
     migrate: async () => {
+      // Up to date (the usual start): no lock, no schema engine.
+      if (!(await pendingMigrationNames(await appliedMigrationNames(prisma))).length) return [];
       // Connections of their own, ended afterwards: the schema engine takes Prisma's session-level
       // advisory lock and never releases it, so a connection it used must not go back to the shared
       // pool (another instance's migration would wait on that lock until the connection idled out).

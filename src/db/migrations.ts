@@ -51,7 +51,10 @@ export async function applyPendingMigrations(
 export async function pendingMigrationNames(
   appliedNames: string[],
 ): Promise<string[]> {
-  const onDisk = (await readMigrations()).migrationDirectories.map((d) => d.path);
+  const onDisk = (await readdir(migrationsDir, { withFileTypes: true }).catch(() => []))
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   const applied = new Set(appliedNames);
   return onDisk.filter((n) => !applied.has(n));
 }

@@ -114,10 +114,23 @@ const userInput = <T>(parse: () => T): T => {
     throw new GraphQLError(`BigInt cannot represent this value: ${(err as Error).message}`, { extensions: { code: "BAD_USER_INPUT" } });
   }
 };
+// Its conversions also print a notice on the console (BigInt has no toJSON here), which would break the
+// server's JSON log lines; the same conversions without it: integers in the safe range as numbers, others
+// as bigint in and a string out.
+const isSafe = (b: bigint) => b <= BigInt(Number.MAX_SAFE_INTEGER) && b >= BigInt(Number.MIN_SAFE_INTEGER);
+const wholeNumber = (text: string): number | bigint => {
+  const b = BigInt(text);
+  if (b.toString() !== text) throw new GraphQLError(`BigInt cannot represent value: ${text}`, { extensions: { code: "BAD_USER_INPUT" } });
+  return isSafe(b) ? Number(b) : b;
+};
 builder.addScalarType("BigInt", new GraphQLScalarType({
   ...BigIntResolver.toConfig(),
-  parseValue: (value) => userInput(() => BigIntResolver.parseValue(value)),
-  parseLiteral: (ast, variables) => userInput(() => BigIntResolver.parseLiteral(ast, variables)),
+  serialize: (value) => (typeof value === "bigint" ? (isSafe(value) ? Number(value) : value.toString()) : BigIntResolver.serialize(value)),
+  parseValue: (value) => userInput(() => wholeNumber((value as { toString(): string }).toString())),
+  parseLiteral: (ast) => userInput(() => {
+    if (!("value" in ast)) throw new GraphQLError("BigInt cannot represent a non-integer value", { extensions: { code: "BAD_USER_INPUT" } });
+    return wholeNumber(String(ast.value));
+  }),
 }));
 builder.addScalarType("JSON", JSONResolver);
 

@@ -21,6 +21,26 @@ import { isUuid } from "./ids.js";
 
 export type UsageFileFormat = "csv" | "ndjson";
 
+/** A file's appId: the app's UUID, or its GraphQL id (`apps { id }`: base64 of "App:<uuid>"), which carries it. */
+export function fileAppId(raw: string): string {
+  const id = raw.trim();
+  if (isUuid(id as unknown) || id === "") return id.toLowerCase();
+  if (id.length <= 200 && /^[A-Za-z0-9+/]+={0,2}$/.test(id)) {
+    const decoded = Buffer.from(id, "base64").toString("utf8");
+    if (decoded.startsWith("App:") && isUuid(decoded.slice(4))) return decoded.slice(4).toLowerCase();
+  }
+  return id;
+}
+
+/** Why rows with this appId are bad: no such app, or not an app id at all (the expected forms named). */
+function unknownAppReason(id: string, rows: number): string {
+  const more = rows > 1 ? ` (nor on ${rows - 1} more rows of this id)` : "";
+  const shown: string = id;
+  return isUuid(shown)
+    ? `appId: no app with id ${id}${more}`
+    : `appId: expected an app's UUID (like 0f8e4c2a-…) or its GraphQL id (as apps { id } shows it), got "${id.length > 60 ? `${id.slice(0, 60)}…` : id}"${more}`;
+}
+
 const FIELDS = ["appId", "month", "activeCustomers", "installs", "uninstalls", "pushCalls", "pullCalls"] as const;
 
 export function formatOf(path: string, explicit?: string): UsageFileFormat {
@@ -91,7 +111,7 @@ export async function* readUsageFile(path: string, format: UsageFileFormat, onBy
         continue;
       }
       const o = doc as Record<string, unknown>;
-      yield { line: n, input: { appId: String(o.appId ?? ""), month: String(o.month ?? ""), activeCustomers: o.activeCustomers as never, installs: o.installs as never, uninstalls: o.uninstalls as never, pushCalls: o.pushCalls as never, pullCalls: o.pullCalls as never } };
+      yield { line: n, input: { appId: fileAppId(String(o.appId ?? "")), month: String(o.month ?? ""), activeCustomers: o.activeCustomers as never, installs: o.installs as never, uninstalls: o.uninstalls as never, pushCalls: o.pushCalls as never, pullCalls: o.pullCalls as never } };
       continue;
     }
     const cells = splitCsv(text).map((c) => c.trim());
@@ -107,7 +127,7 @@ export async function* readUsageFile(path: string, format: UsageFileFormat, onBy
       continue;
     }
     const [appId, month, activeCustomers, installs, uninstalls, pushCalls, pullCalls] = columns.map((i) => cells[i] ?? "") as [string, string, string, string, string, string, string];
-    yield { line: n, input: { appId, month, activeCustomers, installs, uninstalls, pushCalls, pullCalls } };
+    yield { line: n, input: { appId: fileAppId(appId), month, activeCustomers, installs, uninstalls, pushCalls, pullCalls } };
   }
 }
 
@@ -170,7 +190,7 @@ export async function checkUsageFile(
   for (const [id, seen] of apps) {
     if (!known.has(id)) {
       badRows += seen.rows - 1;
-      unknown.push({ line: seen.line, reason: `appId: no app with id ${id}${seen.rows > 1 ? ` (nor on ${seen.rows - 1} more rows of this id)` : ""}` });
+      unknown.push({ line: seen.line, reason: unknownAppReason(id, seen.rows) });
     }
   }
   for (const u of unknown) report(u);
@@ -344,7 +364,7 @@ export async function importUsageFileAtomically(
       await flush(pending);
       for (const [id, u] of unknown) {
         badRows += u.rows - 1;
-        reportBad({ line: u.line, reason: `appId: no app with id ${id}${u.rows > 1 ? ` (nor on ${u.rows - 1} more rows of this id)` : ""}` });
+        reportBad({ line: u.line, reason: unknownAppReason(id, u.rows) });
       }
       if (badRows > 0) {
         bad.sort((a, b) => a.line - b.line);

@@ -47,6 +47,7 @@ export async function createService(config: Config, opts: ServiceOptions = {}): 
   const db = opts.db ?? (await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.databaseUrl ? undefined : `${config.dataDir}/pglite`,
+    fromTemplate: config.migrateOnStart,
   }));
   try {
     if (config.migrateOnStart) {
@@ -74,7 +75,7 @@ export async function createService(config: Config, opts: ServiceOptions = {}): 
       logger: opts.logger,
     });
     const http = createHttpApp({ yoga, program, db, tokens, maxBodyBytes: config.limits.maxBodyBytes, feed, wsReauthMs: config.wsReauthMs, metrics: { metrics, token: config.metricsToken } });
-    const admin = opts.adminSocket && db.kind === "pglite" ? await listenAdminSocket(yoga, config.dataDir) : undefined;
+    const admin = opts.adminSocket && db.kind === "pglite" ? await listenAdminSocket(yoga, config.dataDir, program, logger) : undefined;
     return {
       db, bus, program, tokens, yoga, http, feed, metrics, logger,
       async close(graceMs = config.shutdownGraceMs) {

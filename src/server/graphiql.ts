@@ -18,8 +18,27 @@ const files: Record<string, string> = {
   "monacoeditorwork/graphql.worker..bundle.js": "text/javascript; charset=utf-8",
 };
 
+/** The page's icon, in the page itself: nothing is fetched for it. */
+const FAVICON = `data:image/svg+xml,${encodeURIComponent(
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#e535ab"/>' +
+    '<path d="M16 5l9.5 5.5v11L16 27l-9.5-5.5v-11z" fill="none" stroke="#fff" stroke-width="2.5"/></svg>',
+)}`;
+
+/**
+ * Yoga's GraphiQL page with every asset from this server. Its GraphiQL (4.5) opens with the query in
+ * the page's URL (`?query=`, where it keeps the query as one edits), else with Yoga's welcome text:
+ * `defaultQuery` is ignored, and its `query` option would override the URL. So our first query is
+ * put in the URL before GraphiQL starts, when the URL has none.
+ */
 export function renderLocalGraphiQL(opts: GraphiQLOptions | undefined): string {
-  return renderGraphiQL(opts ?? {}).replace(/https:\/\/unpkg\.com\/@graphql-yoga\/graphiql@[^/]+\/dist\//g, GRAPHIQL_ASSETS);
+  const { defaultQuery, ...rest } = opts ?? {};
+  const firstQuery = defaultQuery
+    ? `<script>(()=>{const u=new URL(location.href);if(!u.searchParams.get("query")){u.searchParams.set("query",${JSON.stringify(defaultQuery).replace(/</g, "\\u003c")});history.replaceState(null,"",u)}})()</script>`
+    : "";
+  return renderGraphiQL(rest)
+    .replace(/https:\/\/unpkg\.com\/@graphql-yoga\/graphiql@[^/]+\/dist\//g, GRAPHIQL_ASSETS)
+    .replace(/<link rel=icon href=[^>]*>/, `<link rel=icon href="${FAVICON}">`)
+    .replace("<script>", `${firstQuery}<script>`);
 }
 
 /** Serves one of the known asset files; false when the path is not one of them. */

@@ -9,32 +9,12 @@ import { resolveViewer, UnauthenticatedError } from "../auth/viewer.js";
 import type { TokenService } from "../auth/tokens.js";
 import type { Database } from "../db/database.js";
 import type { Program } from "../program/program.js";
+import { answerBeforeContinue, bodyTooLarge } from "./body-limit.js";
 import { serveGraphiQLAsset } from "./graphiql.js";
 import { createConnectionAuth } from "./ws-auth.js";
 import type { EventFeed } from "../events/feed.js";
 import { serveMetrics, type ServiceMetrics } from "./metrics.js";
 import type { ProgramYoga } from "./yoga.js";
-
-/**
- * Refuses a body over the limit by its declared length, before GraphQL reads any of it. A POST
- * body without a length (chunked) is refused too: its size could only be known by reading it.
- */
-function bodyTooLarge(req: IncomingMessage, res: ServerResponse, max: number): boolean {
-  const refuse = (status: number, message: string, code: string) => {
-    res.writeHead(status, { "content-type": "application/json", connection: "close" });
-    res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
-    req.resume();
-    return true;
-  };
-  const declared = req.headers["content-length"];
-  if (declared !== undefined) {
-    return Number(declared) > max ? refuse(413, `Request body larger than ${max} bytes`, "BODY_TOO_LARGE") : false;
-  }
-  if (req.method === "POST" && req.headers["transfer-encoding"]) {
-    return refuse(411, "A Content-Length header is required", "LENGTH_REQUIRED");
-  }
-  return false;
-}
 
 /** graphql-ws clients reconnect on 1012 (service restart). */
 export const RESTART_CLOSE_CODE = 1012;
@@ -94,8 +74,11 @@ export function createHttpApp(opts: {
     return yoga.handle(req, res);
   });
   server.keepAliveTimeout = 5000;
+  answerBeforeContinue(server, opts.maxBodyBytes);
 
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: 1024 * 1024 });
+  // ws repeats the HTTP server's errors here (a port in use); listen() already reports them.
+  wss.on("error", () => {});
   const connectionAuth = createConnectionAuth({ tokens, prisma: program.prisma, feed: opts.feed, everyMs: opts.wsReauthMs });
   useServer(
     {

@@ -9,22 +9,8 @@ import { getOperationAST, type DocumentNode, type GraphQLError } from "graphql";
 import { isAsyncIterable, type Plugin } from "graphql-yoga";
 import type { Context } from "../graphql/context.js";
 
-export type LogFields = Record<string, unknown>;
-
-export interface Logger {
-  info(msg: string, fields?: LogFields): void;
-  warn(msg: string, fields?: LogFields): void;
-  error(msg: string, fields?: LogFields): void;
-}
-
-export function jsonLogger(write: (line: string) => void = (line) => void process.stdout.write(line)): Logger {
-  const emit = (level: string) => (msg: string, fields: LogFields = {}) => {
-    write(`${JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields })}\n`);
-  };
-  return { info: emit("info"), warn: emit("warn"), error: emit("error") };
-}
-
-export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+export { jsonLogger, silentLogger, type LogFields, type Logger } from "./log-lines.js";
+import type { LogFields, Logger } from "./log-lines.js";
 
 const REQUEST_ID = /^[\x21-\x7e]{1,100}$/;
 const requestIds = new WeakMap<Request, string>();

@@ -57,7 +57,8 @@ describe("a bad configuration ends the process with one line on stderr", () => {
     ["PORT=abc", { PORT: "abc" }, /PORT must be a number/],
     ["NODE_ENV=production without AUTH_SECRET", { NODE_ENV: "production" }, /AUTH_SECRET is required/],
   ];
-  it.concurrent.each(cases)("%s", async (_name, env, message) => {
+  // One at a time: processes started together on a loaded machine would only race each other.
+  it.each(cases)("%s", async (_name, env, message) => {
     const r = run("src/main.ts", { DATA_DIR: await tempDir(), PORT: "0", ...env });
     const exit = await r.exited;
     expect(exit.code).not.toBe(0);
@@ -79,6 +80,8 @@ describe("embedded PGlite in a data folder", () => {
     const first = startServer(env);
     const base = await listening(first);
     expect(first.stdout).toContain("loaded demo data");
+    // A new folder starts from the install's migrated template (npm run build made it): no initdb, nothing to apply.
+    expect(first.stdout).not.toContain("applied migrations");
 
     const health = await fetch(`${base}/health`);
     expect(health.status).toBe(200);

@@ -1,14 +1,13 @@
 // Once per test run: a migrated database to copy from. PostgreSQL (DATABASE_URL): a template
-// database; embedded: a PGlite data-directory dump. Each test file then gets its own copy.
-import { writeFile, rm } from "node:fs/promises";
-import os from "node:os";
+// database; embedded: the install's PGlite template (a data-directory dump, kept between runs).
+// Each test file then gets its own copy.
+import { spawnSync } from "node:child_process";
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
-import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { TestProject } from "vitest/node";
-import { applyPendingMigrations } from "../../src/db/migrations.js";
 import { openDatabase } from "../../src/db/database.js";
+import { buildTemplate } from "../../src/db/pglite-template.js";
+import { root } from "./processes.js";
 
 /** Each run migrates its own template, so two runs on one PostgreSQL server never share one. */
 export const TEMPLATE_PREFIX = "pp_test_template";
@@ -22,6 +21,10 @@ export function adminUrl(databaseUrl: string): string {
 }
 
 export default async function setup(project: TestProject) {
+  // Tests that start the server or a command run the compiled program, as npm start does: build
+  // dist/ now if src/ changed, before any test's clock runs (test/support/processes.ts).
+  const build = spawnSync(process.execPath, [path.join(root, "scripts", "build.mjs"), "--if-stale"], { cwd: root, stdio: "inherit" });
+  if (build.status !== 0) throw new Error("could not build dist/ (scripts/build.mjs)");
   const databaseUrl = process.env.DATABASE_URL;
   if (databaseUrl) {
     const admin = new pg.Client({ connectionString: adminUrl(databaseUrl) });
@@ -58,17 +61,10 @@ export default async function setup(project: TestProject) {
       await a.end();
     };
   }
-  const pglite = await PGlite.create();
-  await applyPendingMigrations(new PrismaPGlite(pglite));
-  const dump = await pglite.dumpDataDir("none");
-  await pglite.close();
-  const file = path.join(os.tmpdir(), `pp-pglite-${process.pid}.tar`);
-  await writeFile(file, Buffer.from(await dump.arrayBuffer()));
+  // The install's template for new data folders (src/db/pglite-template.ts; made here if missing):
+  // an empty PGlite with every migration applied, the same that a first npm start begins from.
   project.provide("pgTemplate", "");
-  project.provide("pgliteSnapshot", file);
-  return async () => {
-    await rm(file, { force: true });
-  };
+  project.provide("pgliteSnapshot", await buildTemplate());
 }
 
 declare module "vitest" {

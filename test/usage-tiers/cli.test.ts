@@ -1,6 +1,7 @@
 // The three commands as an operator runs them: npm run usage:import, sweep:low-usage and assess, as
 // real processes. On PostgreSQL they work in-process on the database; on the embedded default they
-// reach a running server through its admin socket (the GraphQL batch path).
+// reach a running server through its admin socket (the GraphQL batch path for the import; the sweep
+// and the assessment stream their progress from it), and show the same progress either way.
 import { mkdtemp, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -27,7 +28,7 @@ beforeAll(async () => {
   } else {
     env = { DATA_DIR: path.join(dir, "data"), AUTH_SECRET: SECRET, PROGRAM_TODAY: TODAY, SEED_DEMO_DATA: "true" };
     server = startServer(env);
-    const base = await listening(server, 90_000);
+    const base = await listening(server);
     const res = await fetch(`${base}/graphql`, {
       method: "POST", headers: { "content-type": "application/json" },
       body: JSON.stringify({ query: `{ listings(first: 20) { edges { node { app { id name } } } } }` }),
@@ -80,9 +81,28 @@ describe(`the commands (${onPostgres ? "PostgreSQL, in-process" : "embedded, thr
     expect(again.stdout, again.stdout + again.stderr).toMatch(/\|\s+replaced \(recorded before\)\s+\|\s+2 \|/);
   }, 120_000);
 
-  it("R-USE-2: sweep:low-usage ends with a summary, and a second sweep for the same date changes nothing", async () => {
+  it("R-USE-1: usage:import takes an app's GraphQL id as well as its UUID; an id of neither form is refused saying what was expected", async () => {
+    const gid = (uuid: string) => Buffer.from(`App:${uuid}`).toString("base64");
+    const file = path.join(dir, "gids.csv");
+    await writeFile(file, csv([`${gid(appIds[0]!)},2023-08,5,1,0,10,10`, `${appIds[1]},2023-08,2,1,0,3,0`]));
+    const r = await cli("src/cli/usage-import.ts", [file]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/\|\s+app-months written\s+\|\s+2 \|/);
+    expect(r.stdout).toMatch(/\|\s+apps\s+\|\s+2 \|/);
+
+    const bad = path.join(dir, "bad-ids.csv");
+    await writeFile(bad, csv([`northwind-insights,2023-09,5,1,0,10,10`, `${gid(appIds[0]!)},2023-09,5,1,0,10,10`]));
+    const refused = await cli("src/cli/usage-import.ts", [bad]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/line 2: appId: expected an app's UUID \(like 0f8e4c2a-…\) or its GraphQL id \(as apps \{ id \} shows it\), got "northwind-insights"/);
+    expect(refused.stderr).toMatch(/error: 1 of 2 rows are bad; nothing was imported/);
+  }, 120_000);
+
+  it("R-USE-2: sweep:low-usage shows its progress and ends with a summary, and a second sweep for the same date changes nothing", async () => {
     const first = await cli("src/cli/sweep-low-usage.ts", ["--as-of", "2027-03-15"]);
     expect(first.code, first.stderr).toBe(0);
+    // The same bar in-process and through the running server's admin socket.
+    expect(first.stderr).toMatch(/^sweeping \d+ of (\d+) listings  100%$/m);
     expect(first.stdout).toMatch(/low-usage sweep as of 2027-03-15/);
     expect(first.stdout).toMatch(/\|\s+listings examined\s+\|\s+\d+ \|/);
     const second = await cli("src/cli/sweep-low-usage.ts", ["--as-of", "2027-03-15"]);
@@ -97,6 +117,7 @@ describe(`the commands (${onPostgres ? "PostgreSQL, in-process" : "embedded, thr
     expect(early.stderr).toMatch(/R-TIER-2: 2027 has not ended yet/);
     const run2026 = await cli("src/cli/assess.ts", ["--year", "2026"]);
     expect(run2026.code, run2026.stderr).toBe(0);
+    expect(run2026.stderr).toMatch(/^assessing 4 of 4 partners  100%  [\d,]+ partners\/s/m);
     expect(run2026.stdout).toMatch(/tier assessment of 2026, effective 2027/);
     expect(run2026.stdout).toMatch(/\|\s+assessed now\s+\|\s+4 \|/);
     const again = await cli("src/cli/assess.ts", ["--year", "2026"]);
