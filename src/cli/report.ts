@@ -1,4 +1,6 @@
 // Progress lines on stderr (overwritten in place on a terminal) and summary tables on stdout.
+import { fatal } from "./common.js";
+
 const isTty = process.stderr.isTTY === true;
 
 export function progressLine(text: string): void {
@@ -42,4 +44,29 @@ export function peakRss(): { readonly peak: number; sample(): number; stop(): vo
     sample,
     stop: () => clearInterval(timer),
   };
+}
+
+export type SummaryRow = readonly [string, string | number];
+
+/**
+ * How every long command ends: its summary table on stdout, with the time it took and its peak
+ * memory; or, if it failed, one error line (exit 1). The client (in-process or the server's admin
+ * socket) is closed either way.
+ */
+export async function endWithSummary(
+  client: { close(): Promise<void> },
+  run: { readonly started: number; readonly memory: ReturnType<typeof peakRss> },
+  work: () => Promise<{ title: string; rows: readonly SummaryRow[] }>,
+): Promise<void> {
+  try {
+    const { title, rows } = await work();
+    endProgress();
+    console.log(summaryTable(title, [...rows, ["time", `${((Date.now() - run.started) / 1000).toFixed(1)} s`], ["peak memory (RSS)", mib(run.memory.peak)]]));
+  } catch (err) {
+    endProgress();
+    await client.close();
+    fatal(err);
+  }
+  run.memory.stop();
+  await client.close();
 }

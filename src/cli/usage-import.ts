@@ -13,7 +13,7 @@ import { appPartners, MAX_USAGE_BATCH, upsertUsageRows, usageRecordedEvent } fro
 import type { Program } from "../program/program.js";
 import { openAdminClient, type AdminClient } from "./admin-client.js";
 import { fatal, parseArgs } from "./common.js";
-import { endProgress, mib, peakRss, progressLine, rate, summaryTable } from "./report.js";
+import { endProgress, endWithSummary, mib, peakRss, progressLine, rate } from "./report.js";
 
 const { flags, positional } = parseArgs(process.argv.slice(2));
 const file = positional[0];
@@ -77,7 +77,7 @@ async function viaServer(client: AdminClient, format: "csv" | "ndjson", asOf: Da
 }
 
 const client = await openAdminClient();
-try {
+await endWithSummary(client, { started, memory }, async () => {
   const format = formatOf(file!, typeof flags.format === "string" ? flags.format : undefined);
   const asOf = typeof flags["as-of"] === "string" ? parseDate("--as-of", flags["as-of"]) : client.service?.program.today() ?? new Date();
   const outcome = client.service ? await direct(client.service.program, format, asOf) : await viaServer(client, format, asOf);
@@ -91,23 +91,17 @@ try {
     process.exit(1);
   }
   const { report } = outcome;
-  const ms = Date.now() - started;
-  console.log(summaryTable(`usage import: ${file} (${format}, via ${client.via})`, [
-    ["rows in file", report.rows],
-    ["app-months written", report.written],
-    ["  new", report.created],
-    ["  replaced (recorded before)", report.replaced],
-    ["apps", report.apps],
-    ["months", report.firstMonth ? `${report.firstMonth} .. ${report.lastMonth}` : "-"],
-    ["batches", report.batches],
-    ["time", `${(ms / 1000).toFixed(1)} s`],
-    ["rows/s", rate(report.rows, ms)],
-    ["peak memory (RSS)", mib(memory.peak)],
-  ]));
-} catch (err) {
-  endProgress();
-  await client.close();
-  fatal(err);
-}
-memory.stop();
-await client.close();
+  return {
+    title: `usage import: ${file} (${format}, via ${client.via})`,
+    rows: [
+      ["rows in file", report.rows],
+      ["app-months written", report.written],
+      ["  new", report.created],
+      ["  replaced (recorded before)", report.replaced],
+      ["apps", report.apps],
+      ["months", report.firstMonth ? `${report.firstMonth} .. ${report.lastMonth}` : "-"],
+      ["batches", report.batches],
+      ["rows/s", rate(report.rows, Date.now() - started)],
+    ],
+  };
+});
