@@ -5,19 +5,22 @@ import { InquiryNode } from "../nodes/inquiry.js";
 import { ListingNode } from "../nodes/listing.js";
 import { answerInquiry, recordInquiry, sendInquiry } from "../../program/inquiries.js";
 
-builder.mutationFields((t) => ({
+builder.mutationFields((t) => {
+  // What an inquiry says, however it reached the partner.
+  const inquiry = {
+    listingId: t.arg.globalID({ required: true, for: ListingNode }),
+    senderName: t.arg.string({ required: true }),
+    senderEmail: t.arg.string({ required: true }),
+    senderCompany: t.arg.string({ required: false }),
+    message: t.arg.string({ required: true }),
+  };
+  return {
   sendInquiry: t.field({
     ...access("anyone", "listing"),
     type: "Boolean",
     description: "Anyone writes to a partner through a live listing's contact form (R-INQ-1).",
     errors: {},
-    args: {
-      listingId: t.arg.globalID({ required: true, for: ListingNode }),
-      senderName: t.arg.string({ required: true }),
-      senderEmail: t.arg.string({ required: true }),
-      senderCompany: t.arg.string({ required: false }),
-      message: t.arg.string({ required: true }),
-    },
+    args: inquiry,
     resolve: async (_root, args, ctx) => {
       await sendInquiry(ctx.program, ctx.viewer, { ...args, listingId: uuidOrNil(args.listingId.id) });
       return true;
@@ -40,11 +43,7 @@ builder.mutationFields((t) => ({
     description: "Staff record an inquiry that reached the partner outside the API, with its real date and, if it was answered, the answer's date (R-INQ-1, R-TIME-1): never in the future, never before the partner joined.",
     errors: {},
     args: {
-      listingId: t.arg.globalID({ required: true, for: ListingNode }),
-      senderName: t.arg.string({ required: true }),
-      senderEmail: t.arg.string({ required: true }),
-      senderCompany: t.arg.string({ required: false }),
-      message: t.arg.string({ required: true }),
+      ...inquiry,
       receivedAt: t.arg({ type: "DateTime", required: true, description: "When it reached the partner." }),
       respondedAt: t.arg({ type: "DateTime", required: false, description: "When the partner answered, if it did." }),
       response: t.arg.string({ required: false }),
@@ -54,4 +53,5 @@ builder.mutationFields((t) => ({
       return ctx.prisma.inquiry.findUniqueOrThrow({ ...query, where: { id: i.id } });
     },
   }),
-}));
+};
+});

@@ -6,19 +6,22 @@ import { LeadNode } from "../nodes/lead.js";
 import { PartnerNode } from "../nodes/partner.js";
 import { recordLead, sendLead, triageLead } from "../../program/leads.js";
 
-builder.mutationFields((t) => ({
+builder.mutationFields((t) => {
+  // What a lead says, however it reached the program.
+  const lead = {
+    partnerId: t.arg.globalID({ required: true, for: PartnerNode }),
+    company: t.arg.string({ required: true }),
+    contactName: t.arg.string({ required: true }),
+    contactEmail: t.arg.string({ required: true }),
+    details: t.arg.string({ required: true }),
+  };
+  return {
   sendLead: t.prismaField({
     ...access("partnerMember", "partnerWork"),
     type: LeadNode,
     description: "A partner sends the program a lead (R-LEAD-1).",
     errors: {},
-    args: {
-      partnerId: t.arg.globalID({ required: true, for: PartnerNode }),
-      company: t.arg.string({ required: true }),
-      contactName: t.arg.string({ required: true }),
-      contactEmail: t.arg.string({ required: true }),
-      details: t.arg.string({ required: true }),
-    },
+    args: lead,
     resolve: async (query, _root, args, ctx) => {
       const lead = await sendLead(ctx.program, ctx.viewer, { ...args, partnerId: uuidOrNil(args.partnerId.id) });
       return ctx.prisma.lead.findUniqueOrThrow({ ...query, where: { id: lead.id } });
@@ -41,11 +44,7 @@ builder.mutationFields((t) => ({
     description: "Staff record a lead that reached the program outside the API, with its real date and, if it was decided, its outcome and the decision's date (R-LEAD-1, R-TIME-1): never in the future, never before the partner joined.",
     errors: {},
     args: {
-      partnerId: t.arg.globalID({ required: true, for: PartnerNode }),
-      company: t.arg.string({ required: true }),
-      contactName: t.arg.string({ required: true }),
-      contactEmail: t.arg.string({ required: true }),
-      details: t.arg.string({ required: true }),
+      ...lead,
       receivedAt: t.arg({ type: "DateTime", required: true, description: "When the lead reached the program." }),
       status: t.arg({ type: LeadStatusEnum, required: false, description: "Its outcome so far; default NEW." }),
       decidedAt: t.arg({ type: "DateTime", required: false, description: "When it was decided (required unless NEW)." }),
@@ -55,4 +54,5 @@ builder.mutationFields((t) => ({
       return ctx.prisma.lead.findUniqueOrThrow({ ...query, where: { id: lead.id } });
     },
   }),
-}));
+};
+});
