@@ -106,7 +106,10 @@ describe("R-TIME-1: the program runs on one clock", () => {
     expect(early.error).toMatchObject({ __typename: "InvalidInput", problems: [{ field: "receivedAt", message: expect.stringContaining("before the partner joined") }] });
     expect(await prisma.event.count()).toBe(before);
     // A decided lead and an answered inquiry of this morning (after the partner joined), with their dates: they count when they happened.
+    // The program's clock runs from 00:00 of PROGRAM_TODAY; wait until the latest instant used below is in its past.
     const at = (ms: number) => new Date(partner.createdAt.getTime() + ms).toISOString();
+    const latest = partner.createdAt.getTime() + 2001;
+    while (t.service.program.now().getTime() <= latest) await new Promise((r) => setTimeout(r, 50));
     const lead = ok(await mutate(t, staff, `recordLead(partnerId: "${p}", company: "Summit", contactName: "Sue", contactEmail: "sue@summit.example", details: "By e-mail", receivedAt: "${at(1)}", status: WON, decidedAt: "${at(500)}")`, "{ status createdAt statusChangedAt }"));
     expect(lead).toEqual({ status: "WON", createdAt: at(1), statusChangedAt: at(500) });
     const answeredLate = await mutate(t, staff, `recordInquiry(listingId: "${l}", senderName: "Jo", senderEmail: "jo@example.com", message: "Hi", receivedAt: "${at(1000)}", respondedAt: "${at(10)}")`, "{ id }");
