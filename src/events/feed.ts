@@ -112,6 +112,23 @@ export async function createEventFeed(opts: { prisma: PrismaClient; bus: EventBu
     } while (again && !closed);
   }
 
+  // A subscription without a cursor starts at the table's head, not at this process's: another
+  // instance may have committed since the last notice reached us (a notice in flight, a poll not yet
+  // due), and those events happened before the subscription. Subscriptions that arrive while one
+  // such read is in flight share it: its answer can only be lower, so they may get an event
+  // committed a moment before they asked, never miss one committed after.
+  let headRead: Promise<bigint> | null = null;
+  function tableHead(): Promise<bigint> {
+    const known = head;
+    headRead ??= prisma.event
+      .findFirst({ orderBy: { position: "desc" }, select: { position: true } })
+      .then((row) => row?.position ?? 0n, () => head) // database unavailable: what this process knows
+      .finally(() => {
+        headRead = null;
+      });
+    return headRead.then((h) => (h > known ? h : known));
+  }
+
   function poke() {
     if (closed) return;
     if (fetching) {
@@ -145,7 +162,7 @@ export async function createEventFeed(opts: { prisma: PrismaClient; bus: EventBu
     subscribe(opts) {
       const controller = new AbortController();
       // The cursor is fixed now, not at the first read: the subscriber is owed every event after this moment.
-      const gen = tail({ ...opts, after: opts.after ?? head, signal: controller.signal });
+      const gen = tail({ ...opts, start: opts.after ?? tableHead(), signal: controller.signal });
       return {
         next: () => gen.next(),
         return: async () => {
@@ -161,14 +178,14 @@ export async function createEventFeed(opts: { prisma: PrismaClient; bus: EventBu
     },
   };
 
-  async function* tail({ after, where, matches, signal }: {
-    after: bigint; where: Prisma.EventWhereInput; matches: (e: ProgramEventRow) => boolean; signal: AbortSignal;
+  async function* tail({ start, where, matches, signal }: {
+    start: bigint | Promise<bigint>; where: Prisma.EventWhereInput; matches: (e: ProgramEventRow) => boolean; signal: AbortSignal;
   }): AsyncGenerator<ProgramEventRow, void, undefined> {
     const listener: Listener = { wake: null };
     listeners.add(listener);
     signal.addEventListener("abort", () => listener.wake?.(), { once: true });
     // Everything after the cursor is owed to this subscriber, in order, once.
-    let cursor = after;
+    let cursor = await start;
     const aborted = () => closed || signal.aborted;
     try {
       for (;;) {

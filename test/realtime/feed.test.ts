@@ -86,6 +86,27 @@ describe("event feed", () => {
     await it.return!();
   });
 
+  it("R-EVT-2: a subscription without a cursor starts at the table's head, even when this process has not yet heard of the last commit", async () => {
+    // A second process's feed: its own bus (no notices from this one) and no poll within the test.
+    const otherBus = createEventBus(undefined);
+    const other = await createEventFeed({ prisma: tdb.db.prisma, bus: otherBus, pollMs: 3_600_000, ringSize: RING });
+    try {
+      const [earlier] = await commit(1, "before-subscribe");
+      expect(other.head()).toBeLessThan(earlier!.position); // the other process has not heard of it
+      const it = other.subscribe({ after: null, where: {}, matches: () => true });
+      const first = it.next();
+      await new Promise((r) => setTimeout(r, 100));
+      const [later] = await commit(1, "after-subscribe");
+      otherBus.notifyCommitted(later!.position); // the notice reaches the other process
+      const got = await first;
+      expect(got.value?.position).toBe(later!.position);
+      await it.return!();
+    } finally {
+      other.close();
+      await otherBus.close();
+    }
+  });
+
   it("R-EVT-2: a subscriber that keeps up reads from memory only: no table read per subscriber", async () => {
     const subs = Array.from({ length: 50 }, () => feed.subscribe({ after: null, where: {}, matches: () => true }));
     const reads = subs.map((s) => take(s, 5));
