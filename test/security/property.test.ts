@@ -373,11 +373,12 @@ describe("database invariants after the generated mutations", () => {
     expect(bad).toEqual([]);
   });
 
-  it("R-LIST-2: no listing went live (during the generated mutations) while an active app of its partner had not passed validation", async () => {
+  it("R-LIST-2: no listing went live (in the demo data or during the generated mutations) while an active app of its partner had not passed validation", async () => {
     const wentLive = await rows<{ position: bigint; occurredAt: Date; listingId: string; partnerId: string }>(`
       SELECT e.position, e."occurredAt", e."subjectId"::text AS "listingId", e."partnerId"::text AS "partnerId" FROM "Event" e
-      WHERE e."subjectType" = 'Listing' AND e.after->>'state' = 'LIVE' AND COALESCE(e.before->>'state', '') NOT IN ('LIVE', 'AT_RISK')
-        AND e.position > ${baselinePosition}`);
+      WHERE e."subjectType" = 'Listing' AND e.after->>'state' = 'LIVE' AND COALESCE(e.before->>'state', '') NOT IN ('LIVE', 'AT_RISK')`);
+    // The check below must have something to check: go-lives of the demo data and of the generated approvals.
+    expect(wentLive.length).toBeGreaterThan(0);
     for (const live of wentLive) {
       // Apps of the partner that existed then and were not retired before it.
       const blocking = await rows<{ name: string }>(`

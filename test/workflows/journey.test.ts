@@ -1,16 +1,18 @@
 // The whole partner journey through the GraphQL API with real tokens (issue 3's "done when").
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestService, type TestService } from "../support/harness.js";
+import { manualClock, startTestService, type TestService } from "../support/harness.js";
 import { loadDemoWorld, type DemoWorld } from "../support/world.js";
 import { content, expectRefusal, mutate, ok } from "../support/mutate.js";
 
 let t: TestService;
 let w: DemoWorld;
+// The program's clock stands still unless the journey moves it (R-TIME-1), so durations are exact.
+const clock = manualClock(new Date().toISOString());
 let fedManagerToken: string;
 const s = {} as Record<"partner" | "admin" | "adminFed" | "appA" | "appB" | "listingA" | "fedListing", string>;
 
 beforeAll(async () => {
-  t = await startTestService();
+  t = await startTestService({ clock });
   w = await loadDemoWorld(t);
   fedManagerToken = await t.token({ sub: w.ids.managerId, role: "integration-manager", fedramp: true });
 });
@@ -42,6 +44,12 @@ describe("a partner's journey from sign-up to two marketplaces", () => {
   it("R-APP-1: the partner builds two apps with declared kind and data flow", async () => {
     s.appA = ok(await mutate(t, s.admin, `createApp(partnerId: "${s.partner}", name: "Acme Sync", kind: DATA_CONNECTOR, dataFlow: BIDIRECTIONAL)`, "{ id }")).id;
     s.appB = ok(await mutate(t, s.admin, `createApp(partnerId: "${s.partner}", name: "Acme Planner", kind: OTHER, dataFlow: PULL)`, "{ id }")).id;
+    // Read back as declared.
+    const read = await t.gql(`query($a: ID!, $b: ID!) { a: node(id: $a) { ... on App { name kind dataFlow } } b: node(id: $b) { ... on App { name kind dataFlow } } }`, { a: s.appA, b: s.appB }, s.admin);
+    expect(read.data).toEqual({
+      a: { name: "Acme Sync", kind: "DATA_CONNECTOR", dataFlow: "BIDIRECTIONAL" },
+      b: { name: "Acme Planner", kind: "OTHER", dataFlow: "PULL" },
+    });
   });
 
   it("R-APP-4: validation cannot be requested before a test customer installed and used the app", async () => {
@@ -103,9 +111,11 @@ describe("a partner's journey from sign-up to two marketplaces", () => {
     const inbox = await t.gql(`query($id: ID!) { partner(id: $id) { inquiries(first: 5) { edges { node { id message respondedAt } } } } }`, { id: s.partner }, s.admin);
     const inquiry = inbox.data.partner.inquiries.edges[0].node;
     expect(inquiry).toMatchObject({ message: "Does it sync cost codes?", respondedAt: null });
+    // Answered an hour and a half later on the program's clock: the response time is those 5,400 s.
+    const asked = clock.now();
+    clock.set(new Date(asked.getTime() + 5_400_000).toISOString());
     const answered = ok(await mutate(t, s.admin, `answerInquiry(inquiryId: "${inquiry.id}", response: "Yes, all of them.")`, "{ response responseSeconds respondedAt }"));
-    expect(answered.response).toBe("Yes, all of them.");
-    expect(answered.responseSeconds).toBeGreaterThanOrEqual(0);
+    expect(answered).toEqual({ response: "Yes, all of them.", responseSeconds: 5400, respondedAt: new Date(asked.getTime() + 5_400_000).toISOString() });
   });
 
   it("R-LEAD-1: the partner sends a lead and staff accept it", async () => {
