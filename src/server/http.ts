@@ -2,7 +2,7 @@
 // /health (alive) and /ready (database reachable, migrations applied, bus connected).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { ExecutionArgs } from "graphql";
+import { GraphQLError, type ExecutionArgs } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer, type WebSocket } from "ws";
 import { resolveViewer, UnauthenticatedError } from "../auth/viewer.js";
@@ -100,13 +100,26 @@ export function createHttpApp(opts: {
       execute: (args: unknown) => (args as { rootValue: { execute(a: ExecutionArgs): unknown } }).rootValue.execute(args as ExecutionArgs) as never,
       subscribe: (args: unknown) => (args as { rootValue: { subscribe(a: ExecutionArgs): unknown } }).rootValue.subscribe(args as ExecutionArgs) as never,
       onSubscribe: async (ctx, _id, params) => {
-        const extra = ctx.extra as { request: IncomingMessage; viewer?: never };
+        const extra = ctx.extra as { request: IncomingMessage; viewer?: never; socket: WebSocket };
+        // GraphiQL sends an empty connection_init and its Headers tab with each subscribe message
+        // (payload.extensions.headers): such a token is that subscription's viewer, checked like the connection's.
+        let viewer = extra.viewer;
+        const own = authorizationHeader(params.extensions);
+        if (own !== undefined) {
+          try {
+            viewer = (await resolveViewer(own, tokens, program.prisma)) as never;
+          } catch (err) {
+            if (err instanceof UnauthenticatedError) return [new GraphQLError(err.message, { extensions: { code: "UNAUTHENTICATED" } })];
+            throw err;
+          }
+          connectionAuth.track(extra.socket, own);
+        }
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: extra.request,
-          socket: (ctx.extra as { socket: unknown }).socket,
+          socket: extra.socket,
           params,
-          viewer: extra.viewer,
+          viewer,
         });
         const args = {
           schema,
@@ -147,4 +160,14 @@ export function createHttpApp(opts: {
       for (const client of wss.clients) client.terminate();
     },
   };
+}
+
+/** The Authorization value among a subscribe message's extensions.headers (any case), if one is given. */
+function authorizationHeader(extensions: unknown): string | undefined {
+  const headers = (extensions as { headers?: unknown } | null | undefined)?.headers;
+  if (!headers || typeof headers !== "object") return undefined;
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.toLowerCase() === "authorization" && typeof value === "string" && value.trim() !== "") return value;
+  }
+  return undefined;
 }

@@ -1,6 +1,7 @@
-// A WebSocket keeps the viewer it connected with; this re-checks each open connection's token so
-// a revoked API token, an expired JWT or a removed member loses its subscriptions: every few
-// seconds (one check per distinct token), and at once when a revocation or removal commits.
+// A WebSocket keeps the viewer it connected with (and a subscription the one its own headers named,
+// as GraphiQL sends them); this re-checks each open connection's tokens so a revoked API token, an
+// expired JWT or a removed member loses its subscriptions: every few seconds (one check per distinct
+// token), and at once when a revocation or removal commits.
 import type { WebSocket } from "ws";
 import { EVENT_CATALOGUE, EVENT_TYPES } from "../domain/events.js";
 import { resolveViewer, UnauthenticatedError } from "../auth/viewer.js";
@@ -12,6 +13,7 @@ import type { PrismaClient } from "../generated/prisma/client.js";
 export const TOKEN_REVOKED_CLOSE_CODE = 4403;
 
 export interface ConnectionAuth {
+  /** A token the connection uses (its connection_init's, or a subscription's own); checked until the socket closes. */
   track(socket: WebSocket, authorization: string | undefined): void;
   /** Re-checks every open connection now. */
   recheck(): Promise<void>;
@@ -19,12 +21,12 @@ export interface ConnectionAuth {
 }
 
 export function createConnectionAuth(opts: { tokens: TokenService; prisma: PrismaClient; feed: EventFeed; everyMs: number }): ConnectionAuth {
-  const open = new Map<WebSocket, string>();
+  const open = new Map<WebSocket, Set<string>>();
   let running: Promise<void> | null = null;
 
   async function check() {
     const byToken = new Map<string, WebSocket[]>();
-    for (const [socket, auth] of open) byToken.set(auth, [...(byToken.get(auth) ?? []), socket]);
+    for (const [socket, auths] of open) for (const auth of auths) byToken.set(auth, [...(byToken.get(auth) ?? []), socket]);
     for (const [auth, sockets] of byToken) {
       try {
         await resolveViewer(auth, opts.tokens, opts.prisma);
@@ -54,7 +56,12 @@ export function createConnectionAuth(opts: { tokens: TokenService; prisma: Prism
   return {
     track(socket, authorization) {
       if (!authorization) return; // the public viewer has nothing to revoke
-      open.set(socket, authorization);
+      const known = open.get(socket);
+      if (known) {
+        known.add(authorization);
+        return;
+      }
+      open.set(socket, new Set([authorization]));
       socket.once("close", () => open.delete(socket));
     },
     recheck,

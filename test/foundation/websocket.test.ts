@@ -109,6 +109,61 @@ describe("graphql-ws on the real server", () => {
     }
   });
 
+  it("GraphiQL's way: an empty connection_init and the token in each subscribe message's headers; a subscription runs as that token's viewer", async () => {
+    const client = connect(); // GraphiQL sends connection_init with {}
+    const headers = (token: string) => ({ headers: { Authorization: `Bearer ${token}` } });
+    type Result = { data?: any; errors?: readonly { message: string; extensions?: { code?: string } }[] };
+    const run = (q: string, extensions?: object, variables?: object) => new Promise<Result>((resolve, reject) => {
+      let result: Result = {};
+      client.subscribe({ query: q, variables: variables as never, extensions: extensions as never }, { next: (r) => (result = r as Result), error: reject, complete: () => resolve(result) });
+    });
+    // Staff's token in the headers: programEvents streams; the same socket without it is the public viewer.
+    const events: { type: string; after: any }[] = [];
+    const streamErrors: unknown[] = [];
+    const stop = client.subscribe({ query: `subscription { programEvents { type after } }`, extensions: headers(staffToken) as never }, {
+      next: (r) => {
+        if (r.errors) streamErrors.push(r.errors);
+        else events.push((r.data as any).programEvents);
+      },
+      error: (e) => streamErrors.push(e),
+      complete: () => {},
+    });
+    const denied = await run(`subscription { programEvents { type } }`).catch((e: unknown) => ({ errors: e as Result["errors"] }));
+    expect(JSON.stringify(denied.errors)).toContain("FORBIDDEN");
+    const who = await run(viewerQuery, headers(partnerToken));
+    expect(who.data.viewer).toEqual({ role: "PARTNER_ADMIN", partner: { name: "Northwind Analytics" }, staffUser: null });
+    await new Promise((r) => setTimeout(r, 300));
+    const partnerId = (await run(`{ viewer { partner { id } } }`, headers(partnerToken))).data.viewer.partner.id;
+    const sent = await run(`mutation($p: ID!) { sendLead(partnerId: $p, company: "Graphiql Co", contactName: "G", contactEmail: "g@co.example", details: "d") { __typename } }`, headers(partnerToken), { p: partnerId });
+    expect(sent.data.sendLead.__typename).toBe("MutationSendLeadSuccess");
+    await expect.poll(() => events.map((e) => `${e.type} ${e.after?.company ?? ""}`), { timeout: 5000 }).toContain("lead.sent Graphiql Co");
+    expect(streamErrors).toEqual([]);
+    stop();
+    // A token that is no token: that subscription fails UNAUTHENTICATED; the socket stays open.
+    const bad = await run(`subscription { programEvents { type } }`, headers("not-a-jwt")).catch((e: unknown) => ({ errors: e as Result["errors"] }));
+    expect(JSON.stringify(bad.errors)).toContain("UNAUTHENTICATED");
+    expect((await run(viewerQuery)).data.viewer.role).toBe("PUBLIC");
+  });
+
+  it("a revoked API token given in a subscription's headers loses its socket at once (4403), as one given at connection", async () => {
+    const client = connect(undefined, { lazy: false });
+    const closed = closeEvent(client);
+    const headers = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
+    const run = (q: string, token: string, variables?: object) => new Promise<any>((resolve, reject) => {
+      let result: any = {};
+      client.subscribe({ query: q, variables: variables as never, extensions: headers(token) as never }, { next: (r) => (result = r), error: reject, complete: () => resolve(result) });
+    });
+    const partnerId = (await run(`{ viewer { partner { id } } }`, partnerToken)).data.viewer.partner.id;
+    const created = (await run(`mutation($p: ID!) { createApiToken(partnerId: $p, name: "graphiql", expiresInDays: 1) { ... on MutationCreateApiTokenSuccess { data { secret apiToken { id } } } } }`, partnerToken, { p: partnerId })).data.createApiToken.data;
+    const streamed: unknown[] = [];
+    client.subscribe({ query: `subscription($p: ID!) { partnerEvents(partnerId: $p) { type } }`, variables: { p: partnerId }, extensions: headers(created.secret) as never }, { next: (r) => streamed.push(r), error: (e) => streamed.push(e), complete: () => {} });
+    await new Promise((r) => setTimeout(r, 300));
+    const revoked = await run(`mutation($id: ID!) { revokeApiToken(apiTokenId: $id) { __typename } }`, partnerToken, { id: created.apiToken.id }).catch(() => null);
+    if (revoked) expect(revoked.data.revokeApiToken.__typename).toBe("MutationRevokeApiTokenSuccess");
+    expect((await closed).code).toBe(4403);
+    expect(streamed.filter((r) => !(r as { data?: unknown }).data)).toEqual([]); // it ran as the API token's viewer until then
+  });
+
   it("graceful shutdown closes open sockets with 1012 (service restart)", async () => {
     // Not lazy: the socket stays open between operations, as a subscriber's would.
     const client = connect(staffToken, { lazy: false });

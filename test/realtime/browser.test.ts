@@ -52,4 +52,38 @@ describe("GraphiQL in a real browser", () => {
     await page.screenshot({ path: "/tmp/graphiql-subscription.png" });
     await page.close();
   }, 60_000);
+
+  /** Opens GraphiQL with a subscription and a token pasted into its Headers tab, and runs it. */
+  async function subscribeInGraphiQL(query: string, token: string) {
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${t.port}/graphql?query=${encodeURIComponent(query)}`, { waitUntil: "domcontentloaded" });
+    await page.waitForSelector(".graphiql-execute-button", { timeout: 20_000 });
+    await page.getByText("Headers", { exact: true }).click();
+    const editor = page.locator(".graphiql-editor-tool .graphiql-editor").last();
+    await editor.click();
+    await page.keyboard.press("Control+A");
+    await page.keyboard.insertText(JSON.stringify({ Authorization: `Bearer ${token}` }));
+    await page.click(".graphiql-execute-button");
+    await page.waitForTimeout(1000); // the subscription is open before the change is made
+    return page;
+  }
+  const responseText = async (page: import("playwright-core").Page) => (await page.locator(".graphiql-response").innerText()).replace(/\u00a0/g, " ");
+
+  it("staff, a partner and a FedRAMP-cleared viewer subscribe with the token pasted into Headers, and see events of a mutation made elsewhere", async () => {
+    const staffPage = await subscribeInGraphiQL("subscription { programEvents { type after } }", w.staffToken);
+    const nw = w.partners.northwind;
+    const partnerPage = await subscribeInGraphiQL(`subscription { partnerEvents(partnerId: "${gid("Partner", nw.id)}") { type after } }`, nw.adminToken);
+    const fedToken = await t.token({ ...(await t.service.tokens.verify(w.staffToken)), fedramp: true });
+    const fedPage = await subscribeInGraphiQL("subscription { listingChanges(marketplace: FEDRAMP) { type listingId } }", fedToken);
+    // The mutation, as from another tab.
+    ok(await mutate(t, nw.adminToken, `sendLead(partnerId: "${gid("Partner", nw.id)}", company: "Headers Tab Co", contactName: "H", contactEmail: "h@co.example", details: "d")`, "{ id }"));
+    const fedListing = await t.service.program.prisma.listing.findFirstOrThrow({ where: { marketplace: "FEDRAMP", state: { in: ["LIVE", "AT_RISK"] } } });
+    ok(await mutate(t, fedToken, `delistListing(listingId: "${gid("Listing", fedListing.id)}", reason: "FedRAMP in the browser")`, "{ state }"));
+    await expect.poll(() => responseText(staffPage), { timeout: 10_000 }).toContain("Headers Tab Co");
+    await expect.poll(() => responseText(partnerPage), { timeout: 10_000 }).toContain("Headers Tab Co");
+    await expect.poll(() => responseText(fedPage), { timeout: 10_000 }).toContain("listing.delisted");
+    for (const text of [await responseText(staffPage), await responseText(partnerPage), await responseText(fedPage)]) expect(text).not.toMatch(/FORBIDDEN|staff only|not allowed/);
+    await staffPage.screenshot({ path: "/tmp/graphiql-headers-subscription.png" });
+    for (const p of [staffPage, partnerPage, fedPage]) await p.close();
+  }, 90_000);
 });
