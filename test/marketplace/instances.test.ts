@@ -3,26 +3,13 @@
 // whichever instance made the change (R-LIST-6). Needs PostgreSQL: runs in the PostgreSQL + Redis
 // pass of the suite.
 import type { Client } from "graphql-ws";
-import pg from "pg";
-import { randomBytes } from "node:crypto";
-import { mkdtemp } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { onPostgres } from "../support/harness.js";
-import { adminUrl } from "../support/global-setup.js";
-import { killAll, listening, privateRedis, startServer, stop, type Run } from "../support/processes.js";
+import { startTwoInstances, type TwoInstances } from "../support/instances.js";
 import { collect, wsClient } from "../support/subscriber.js";
-import { createTokenService } from "../../src/auth/tokens.js";
-
-const SECRET = "storefront-cache-secret-storefront-cache-secret";
 
 describe.runIf(onPostgres)("the storefront cache on two instances (PostgreSQL + Redis)", () => {
-  let dbName: string;
-  let dbUrl: string;
-  let redis: Awaited<ReturnType<typeof privateRedis>>;
-  let a: Run;
-  let b: Run;
+  let two: TwoInstances;
   let urlA: string;
   let urlB: string;
   let staffToken: string;
@@ -30,44 +17,20 @@ describe.runIf(onPostgres)("the storefront cache on two instances (PostgreSQL + 
   const clients: Client[] = [];
 
   beforeAll(async () => {
-    const admin = new pg.Client({ connectionString: adminUrl(process.env.DATABASE_URL!) });
-    await admin.connect();
-    dbName = `pp_t_cache_${randomBytes(4).toString("hex")}`;
-    await admin.query(`CREATE DATABASE "${dbName}"`);
-    await admin.end();
-    const u = new URL(process.env.DATABASE_URL!);
-    u.pathname = `/${dbName}`;
-    dbUrl = u.toString();
-    redis = await privateRedis();
-    await redis.start();
     // A slow poll: only the Redis notice makes delivery quick.
-    const env = (seed: boolean, dir: string) => ({
-      DATABASE_URL: dbUrl, REDIS_URL: redis.url, AUTH_SECRET: SECRET, SEED_DEMO_DATA: String(seed), EVENT_POLL_MS: "5000", DATA_DIR: dir,
-    });
-    a = startServer(env(true, await mkdtemp(path.join(os.tmpdir(), "pp-cache-a-"))));
-    urlA = await listening(a);
-    b = startServer(env(false, await mkdtemp(path.join(os.tmpdir(), "pp-cache-b-"))));
-    urlB = await listening(b);
-    const db = new pg.Client({ connectionString: dbUrl });
-    await db.connect();
-    const staff = (await db.query(`SELECT id FROM "StaffUser" WHERE email = 'sam@program.example'`)).rows[0];
-    listingIds = (await db.query(
+    two = await startTwoInstances({ name: "cache", secret: "storefront-cache-secret-storefront-cache-secret", eventPollMs: 5000 });
+    ({ urlA, urlB } = two);
+    const [staff] = await two.rows(`SELECT id FROM "StaffUser" WHERE email = 'sam@program.example'`);
+    listingIds = (await two.rows(
       `SELECT l.id, l."liveRevisionId" AS "revisionId", r.name FROM "Listing" l JOIN "ListingRevision" r ON r.id = l."liveRevisionId"
        WHERE l.marketplace = 'COMMERCIAL' AND l.state = 'LIVE' ORDER BY r.name`,
-    )).rows.map((r) => ({ ...r, gid: Buffer.from(`Listing:${r.id}`).toString("base64") }));
-    await db.end();
-    staffToken = await createTokenService(SECRET).sign({ sub: staff.id, role: "program-staff" });
+    )).map((r) => ({ ...r, gid: Buffer.from(`Listing:${r.id}`).toString("base64") }));
+    staffToken = await two.sign({ sub: staff.id, role: "program-staff" });
   }, 120_000);
 
   afterAll(async () => {
     for (const c of clients) await c.dispose();
-    for (const r of [a, b]) if (r) await stop(r).catch(() => {});
-    await redis?.stop();
-    killAll();
-    const admin = new pg.Client({ connectionString: adminUrl(process.env.DATABASE_URL!) });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-    await admin.end();
+    await two?.close();
   });
 
   const gql = async (base: string, query: string, variables: Record<string, unknown> = {}, token?: string) => {
@@ -94,11 +57,9 @@ describe.runIf(onPostgres)("the storefront cache on two instances (PostgreSQL + 
       await gql(base, DETAIL, { id: other!.gid });
     }
     // Proof that answers come from the cache: a change made without an event is not seen.
-    const db = new pg.Client({ connectionString: dbUrl });
-    await db.connect();
     const before = await taglineOnPage(urlA, target!.gid);
     const otherBefore = (await gql(urlA, DETAIL, { id: other!.gid })).data.listing.content.tagline;
-    await db.query(`UPDATE "ListingRevision" SET tagline = 'Changed behind the cache' WHERE id = ANY($1::uuid[])`, [[target!.revisionId, other!.revisionId]]);
+    await two.rows(`UPDATE "ListingRevision" SET tagline = 'Changed behind the cache' WHERE id = ANY($1::uuid[])`, [[target!.revisionId, other!.revisionId]]);
     for (const base of [urlA, urlB]) {
       expect(await taglineOnPage(base, target!.gid)).toBe(before);
       expect((await gql(base, DETAIL, { id: target!.gid })).data.listing.content.tagline).toBe(before);
@@ -131,9 +92,8 @@ describe.runIf(onPostgres)("the storefront cache on two instances (PostgreSQL + 
       expect((await gql(base, DETAIL, { id: other!.gid })).data.listing.content.tagline).toBe(otherBefore);
       expect(await taglineOnPage(base, other!.gid)).toBe("Changed behind the cache");
     }
-    await db.query(`UPDATE "ListingRevision" SET tagline = $2 WHERE id = $1`, [target!.revisionId, before]);
-    await db.query(`UPDATE "ListingRevision" SET tagline = $2 WHERE id = $1`, [other!.revisionId, otherBefore]);
-    await db.end();
+    await two.rows(`UPDATE "ListingRevision" SET tagline = $2 WHERE id = $1`, [target!.revisionId, before]);
+    await two.rows(`UPDATE "ListingRevision" SET tagline = $2 WHERE id = $1`, [other!.revisionId, otherBefore]);
   }, 60_000);
 
   it("authenticated answers are not taken from the public cache on either instance", async () => {

@@ -3,26 +3,14 @@
 // Needs PostgreSQL: runs in the PostgreSQL + Redis pass of the suite (.ci/run), with a Redis of
 // its own so the test can stop and start it.
 import type { Client } from "graphql-ws";
-import pg from "pg";
-import { randomBytes } from "node:crypto";
-import { mkdtemp } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { onPostgres } from "../support/harness.js";
-import { adminUrl } from "../support/global-setup.js";
-import { killAll, listening, privateRedis, startServer, stop, type Run } from "../support/processes.js";
+import { startTwoInstances, type TwoInstances } from "../support/instances.js";
 import { collect, sleep, wsClient } from "../support/subscriber.js";
-import { createTokenService } from "../../src/auth/tokens.js";
-
-const SECRET = "instances-test-secret-instances-test-secret";
 
 describe.runIf(onPostgres)("two instances on PostgreSQL + Redis", () => {
-  let dbName: string;
-  let dbUrl: string;
-  let redis: Awaited<ReturnType<typeof privateRedis>>;
-  let a: Run;
-  let b: Run;
+  let two: TwoInstances;
+  let redis: TwoInstances["redis"];
   let urlA: string;
   let urlB: string;
   let staffToken: string;
@@ -31,46 +19,18 @@ describe.runIf(onPostgres)("two instances on PostgreSQL + Redis", () => {
   const clients: Client[] = [];
 
   beforeAll(async () => {
-    const admin = new pg.Client({ connectionString: adminUrl(process.env.DATABASE_URL!) });
-    await admin.connect();
-    dbName = `pp_t_inst_${randomBytes(4).toString("hex")}`;
-    await admin.query(`CREATE DATABASE "${dbName}"`);
-    await admin.end();
-    const u = new URL(process.env.DATABASE_URL!);
-    u.pathname = `/${dbName}`;
-    dbUrl = u.toString();
-    redis = await privateRedis();
-    await redis.start();
-    const env = (seed: boolean) => ({
-      DATABASE_URL: dbUrl, REDIS_URL: redis.url, AUTH_SECRET: SECRET, SEED_DEMO_DATA: String(seed),
-      EVENT_POLL_MS: "1000", DATA_DIR: "",
-    });
-    const dirA = await mkdtemp(path.join(os.tmpdir(), "pp-a-"));
-    const dirB = await mkdtemp(path.join(os.tmpdir(), "pp-b-"));
-    a = startServer({ ...env(true), DATA_DIR: dirA });
-    urlA = await listening(a);
-    b = startServer({ ...env(false), DATA_DIR: dirB });
-    urlB = await listening(b);
-    const db = new pg.Client({ connectionString: dbUrl });
-    await db.connect();
-    const staff = (await db.query(`SELECT id FROM "StaffUser" WHERE email = 'pat@program.example'`)).rows[0];
-    const member = (await db.query(`SELECT m.id, m."partnerId" FROM "PartnerMember" m JOIN "Partner" p ON p.id = m."partnerId" WHERE p.slug = 'northwind-analytics' AND m.role = 'ADMIN'`)).rows[0];
-    await db.end();
-    const tokens = createTokenService(SECRET);
-    staffToken = await tokens.sign({ sub: staff.id, role: "program-staff" });
-    partnerToken = await tokens.sign({ sub: member.id, role: "partner-admin", partnerId: member.partnerId });
+    two = await startTwoInstances({ name: "inst", secret: "instances-test-secret-instances-test-secret", eventPollMs: 1000 });
+    ({ redis, urlA, urlB } = two);
+    const [staff] = await two.rows(`SELECT id FROM "StaffUser" WHERE email = 'pat@program.example'`);
+    const [member] = await two.rows(`SELECT m.id, m."partnerId" FROM "PartnerMember" m JOIN "Partner" p ON p.id = m."partnerId" WHERE p.slug = 'northwind-analytics' AND m.role = 'ADMIN'`);
+    staffToken = await two.sign({ sub: staff.id, role: "program-staff" });
+    partnerToken = await two.sign({ sub: member.id, role: "partner-admin", partnerId: member.partnerId });
     partnerGid = Buffer.from(`Partner:${member.partnerId}`).toString("base64");
   }, 120_000);
 
   afterAll(async () => {
     for (const c of clients) await c.dispose();
-    for (const r of [a, b]) if (r) await stop(r).catch(() => {});
-    await redis?.stop();
-    killAll();
-    const admin = new pg.Client({ connectionString: adminUrl(process.env.DATABASE_URL!) });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-    await admin.end();
+    await two?.close();
   });
 
   const portOf = (url: string) => Number(new URL(url).port);

@@ -38,7 +38,6 @@ describe("listing changes for the marketplace frontend", () => {
     await sleep(200);
     // A change the storefront does not show (a draft) must not arrive; a delisting must.
     const cobalt = w.partners.cobalt;
-    const takeoff = await prisma().app.findFirstOrThrow({ where: { name: "Cobalt Takeoff" } });
     ok(await mutate(t, cobalt.adminToken, `editListing(listingId: "${await listingId("Cobalt Takeoff")}", content: $content)`, "{ id }", { content: content("Takeoff v2") }));
     const scheduler = await listingId("Northwind Scheduler");
     ok(await mutate(t, w.staffToken, `delistListing(listingId: "${scheduler}", reason: "Policy breach")`, "{ state }"));
@@ -52,7 +51,6 @@ describe("listing changes for the marketplace frontend", () => {
     const [, revised] = await sub.waitFor(2);
     expect(revised).toMatchObject({ type: "listing.revised", listingId: insights, listing: { state: "LIVE", content: { name: "Insights Pro" }, partner: { name: "Northwind Analytics" } } });
     expect(BigInt(revised.position)).toBeGreaterThan(BigInt(delisted.position));
-    void takeoff;
     await sub.dispose();
   });
 

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestService, type TestService } from "../support/harness.js";
 import { globalId as gid, loadDemoWorld, type DemoWorld } from "../support/world.js";
-import { call } from "../usage-tiers/helpers.js";
+import { call } from "../support/mutate.js";
 
 let t: TestService;
 let w: DemoWorld;

@@ -26,7 +26,8 @@ async function post(query: string, variables: Record<string, unknown> = {}, toke
   return { status: res.status, body: (await res.json()) as { data?: any; errors?: { message: string; extensions?: any }[] } };
 }
 const leads = () => t.service.program.prisma.lead.count();
-const deep = (levels: number) => "{ partners(first: 1) { edges { node { apps(first: 1) { edges { node { partner { apps(first: 1) { edges { node { partner { apps(first: 1) { edges { node { name } } } } } } } } } } } } } } }".slice(0, 0) +
+/** A query nested `levels` times (viewer → partner → apps → partner → …). */
+const deep = (levels: number) =>
   `{ viewer { partner ${"{ apps(first: 1) { edges { node { partner ".repeat(levels)}{ name }${" } } } }".repeat(levels)} } }`;
 
 describe("hostile queries are rejected before any resolver runs", () => {

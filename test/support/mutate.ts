@@ -1,4 +1,5 @@
-// Calls a mutation and returns either its data or its typed error, so tests read like the journey.
+// Calls a mutation (or a Partner field with typed errors) and returns either its data or its typed
+// error, so tests read like the journey.
 import { expect } from "vitest";
 import type { TestService } from "./harness.js";
 
@@ -12,18 +13,30 @@ export interface Outcome<T = any> {
   error?: { __typename: string; message: string; rule?: string; missing?: string[]; toSatisfy?: string; currentState?: string | null; allowed?: string[] | null; problems?: { field: string; message: string }[]; relatedRule?: string | null };
 }
 
-/** `field(args) { ... }` inside a mutation; `selection` picks fields of the success data. */
-export async function mutate<T = any>(t: TestService, token: string | undefined, call: string, selection: string, variables: Record<string, unknown> = {}): Promise<Outcome<T>> {
-  const varDefs = Object.keys(variables).length
-    ? `(${Object.entries(variables).map(([k, v]) => `$${k}: ${typeOf(k, v)}`).join(", ")})`
-    : "";
-  const field = call.split("(")[0]!;
-  const data = selection ? `data ${selection}` : "data";
-  const r = await t.gql(`mutation${varDefs} { result: ${call} { __typename ... on Mutation${field[0]!.toUpperCase()}${field.slice(1)}Success { ${data} } ${ERROR_FIELDS} } }`, variables, token);
+/**
+ * Calls a field whose result is a success-or-typed-error union (a mutation, or a Partner field such as
+ * tierProgress) and splits success from the typed error. `wrap` nests the field (e.g. inside `partner(id:)`).
+ */
+export async function call<T = any>(t: TestService, token: string | undefined, op: "mutation" | "query", varDefs: string, field: string, selection: string, variables: Record<string, unknown> = {}, wrap?: (inner: string) => string): Promise<Outcome<T>> {
+  const inner = `result: ${field} { __typename ... on ${successName(field, op)} { data ${selection} } ${ERROR_FIELDS} }`;
+  const r = await t.gql(`${op}${varDefs ? `(${varDefs})` : ""} { ${wrap ? wrap(inner) : inner} }`, variables, token);
   expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
-  const result = r.data.result;
-  if (result.__typename.endsWith("Success")) return { data: result.data };
-  return { error: result };
+  let result = r.data;
+  while (result && !("result" in result)) result = Object.values(result)[0];
+  const value = result.result;
+  return value.__typename.endsWith("Success") ? { data: value.data } : { error: value };
+}
+
+function successName(field: string, op: "mutation" | "query") {
+  const name = field.split("(")[0]!.trim();
+  const cap = name[0]!.toUpperCase() + name.slice(1);
+  return op === "mutation" ? `Mutation${cap}Success` : `Partner${cap}Success`;
+}
+
+/** `field(args)` as a mutation; `selection` picks fields of the success data; variables typed by name (`content`) or String. */
+export function mutate<T = any>(t: TestService, token: string | undefined, field: string, selection: string, variables: Record<string, unknown> = {}): Promise<Outcome<T>> {
+  const varDefs = Object.entries(variables).map(([k, v]) => `$${k}: ${typeOf(k, v)}`).join(", ");
+  return call<T>(t, token, "mutation", varDefs, field, selection, variables);
 }
 
 const typeOf = (name: string, _v: unknown) => {
@@ -35,6 +48,13 @@ export function expectRefusal(o: Outcome, rule: string) {
   expect(o.error, `expected a refusal naming ${rule}, got ${JSON.stringify(o)}`).toBeDefined();
   expect(o.error!.rule).toBe(rule);
   expect(o.error!.message.length).toBeGreaterThan(0);
+  return o.error!;
+}
+
+/** A refusal naming `rule` as the rule that failed or as its related gate rule. */
+export function refusal(o: Outcome, rule: string) {
+  expect(o.error, `expected a refusal naming ${rule}, got ${JSON.stringify(o)}`).toBeDefined();
+  expect(o.error!.rule ?? o.error!.relatedRule).toBe(rule);
   return o.error!;
 }
 

@@ -1,41 +1,6 @@
-// Shared by the usage and tier tests: GraphQL calls that return data or the typed error, and
-// partners built straight in the database (fast) with live apps, usage, leads and inquiries.
-import { expect } from "vitest";
+// Shared by the usage and tier tests: partners built straight in the database (fast) with live
+// apps, usage, leads and inquiries. GraphQL calls are test/support/mutate.ts's.
 import type { TestService } from "../support/harness.js";
-import { ERROR_FIELDS } from "../support/mutate.js";
-
-export interface Typed<T = any> {
-  data?: T;
-  error?: { __typename: string; message: string; rule?: string; missing?: string[]; toSatisfy?: string; problems?: { field: string; message: string }[]; relatedRule?: string | null };
-}
-
-/** Calls a field with `errors: {}` (a mutation, or a Partner field) and splits success from the typed error. */
-export async function call<T = any>(t: TestService, token: string | undefined, op: "mutation" | "query", varDefs: string, field: string, selection: string, variables: Record<string, unknown> = {}, wrap?: (inner: string) => string): Promise<Typed<T>> {
-  const inner = `result: ${field} { __typename ... on ${successName(field, op)} { data ${selection} } ${ERROR_FIELDS} }`;
-  const r = await t.gql(`${op}${varDefs ? `(${varDefs})` : ""} { ${wrap ? wrap(inner) : inner} }`, variables, token);
-  expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
-  let result = r.data;
-  while (result && !("result" in result)) result = Object.values(result)[0];
-  const value = result.result;
-  return value.__typename.endsWith("Success") ? { data: value.data } : { error: value };
-}
-
-function successName(field: string, op: "mutation" | "query") {
-  const name = field.split("(")[0]!;
-  const cap = name[0]!.toUpperCase() + name.slice(1);
-  return op === "mutation" ? `Mutation${cap}Success` : `Partner${cap}Success`;
-}
-
-export function refusal(o: Typed, rule: string) {
-  expect(o.error, `expected a refusal naming ${rule}, got ${JSON.stringify(o)}`).toBeDefined();
-  expect(o.error!.rule ?? o.error!.relatedRule).toBe(rule);
-  return o.error!;
-}
-
-export function okData<T>(o: Typed<T>): T {
-  expect(o.error, JSON.stringify(o.error)).toBeUndefined();
-  return o.data as T;
-}
 
 export const utc = (iso: string) => new Date(`${iso}T00:00:00.000Z`);
 

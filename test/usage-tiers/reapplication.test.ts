@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestService, type TestService } from "../support/harness.js";
 import { globalId as gid, loadDemoWorld, type DemoWorld } from "../support/world.js";
-import { call, okData, refusal } from "./helpers.js";
+import { call, ok, refusal } from "../support/mutate.js";
 
 let t: TestService;
 let w: DemoWorld;
@@ -46,8 +46,8 @@ describe("R-USE-4: re-application needs a test customer's use after the delistin
 
   it("R-USE-4: after the test customer uses the app again, the re-application is accepted and shows that customer", async () => {
     const { app, customer } = await dormantSync();
-    okData(await call(t, w.partners.dormant.adminToken, "mutation", "", `recordTestCustomerUse(testCustomerId: "${customer.id}")`, "{ id }"));
-    const requested = okData(await reapply(app.id));
+    ok(await call(t, w.partners.dormant.adminToken, "mutation", "", `recordTestCustomerUse(testCustomerId: "${customer.id}")`, "{ id }"));
+    const requested = ok(await reapply(app.id));
     expect(requested).toMatchObject({ purpose: "REAPPLICATION", testCustomer: { customerName: customer.customerName } });
   });
 });

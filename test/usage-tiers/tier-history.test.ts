@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { manualClock, startTestService, type TestService } from "../support/harness.js";
 import { globalId as gid, loadDemoWorld, type DemoWorld } from "../support/world.js";
-import { addApp, call, leads, monthlyUsage, okData, refusal } from "./helpers.js";
+import { addApp, leads, monthlyUsage } from "./helpers.js";
+import { call, ok, refusal } from "../support/mutate.js";
 
 const clock = manualClock("2026-02-01T09:00:00Z");
 let t: TestService;
@@ -54,14 +55,14 @@ describe("R-TIER-2: the tier a partner held in a year stays what it was", () => 
   it("R-TIER-2 / R-PART-1: joined and launched in 2026, Foundation for 2026 even after the assessment of 2026 gives Elite for 2027", async () => {
     const rising = await newPartnerWithStrongYear("Risingco", 80);
     clock.set("2026-12-31T18:00:00Z");
-    expect(okData(await tierIn(rising.partnerId, null))).toEqual({ year: 2026, tier: "FOUNDATION", source: "ENTRY", sinceYear: 2026, assessment: null, invitation: null });
+    expect(ok(await tierIn(rising.partnerId, null))).toEqual({ year: 2026, tier: "FOUNDATION", source: "ENTRY", sinceYear: 2026, assessment: null, invitation: null });
 
     clock.set("2027-01-15T09:00:00Z");
-    expect(okData(await assess(2026))).toMatchObject({ effectiveYear: 2027 });
+    expect(ok(await assess(2026))).toMatchObject({ effectiveYear: 2027 });
     // The year assessed keeps its tier; the year it set has the new one, from the assessment.
-    expect(okData(await tierIn(rising.partnerId, 2026))).toEqual({ year: 2026, tier: "FOUNDATION", source: "ENTRY", sinceYear: 2026, assessment: null, invitation: null });
-    expect(okData(await tierIn(rising.partnerId, 2027))).toEqual({ year: 2027, tier: "ELITE", source: "ASSESSMENT", sinceYear: 2027, assessment: { year: 2026 }, invitation: null });
-    expect(okData(await tierIn(rising.partnerId, null, rising.token))).toMatchObject({ year: 2027, tier: "ELITE" });
+    expect(ok(await tierIn(rising.partnerId, 2026))).toEqual({ year: 2026, tier: "FOUNDATION", source: "ENTRY", sinceYear: 2026, assessment: null, invitation: null });
+    expect(ok(await tierIn(rising.partnerId, 2027))).toEqual({ year: 2027, tier: "ELITE", source: "ASSESSMENT", sinceYear: 2027, assessment: { year: 2026 }, invitation: null });
+    expect(ok(await tierIn(rising.partnerId, null, rising.token))).toMatchObject({ year: 2027, tier: "ELITE" });
     const badge = await t.gql(`query($id: ID!) { partner(id: $id) { tier } }`, { id: gid("Partner", rising.partnerId) }, w.staffToken);
     expect(badge.data.partner.tier).toBe("ELITE");
     // No tier before it joined, none for a year that has not started.
@@ -74,19 +75,19 @@ describe("R-TIER-5: invitations for the year they take effect", () => {
   it("R-TIER-5: an invitation made on 2026-11-30 is for 2027; the assessment of 2026 finds it, names it, applies it", async () => {
     const star = await newPartnerWithStrongYear("Starco", 400);
     clock.set("2026-11-30T15:00:00Z");
-    const inv = okData(await invite(star.partnerId));
+    const inv = ok(await invite(star.partnerId));
     expect(inv).toMatchObject({ effectiveYear: 2027, status: "PENDING", invitedAt: expect.stringMatching(/^2026-11-30T15:00/) });
     // Not for a year whose assessment has already happened, nor further ahead than next year.
     expect(refusal(await invite(star.partnerId, 2026), "R-TIER-5").missing).toEqual(["an effective year of 2027 (the next assessment, of 2026, sets 2027)"]);
     expect(refusal(await invite(star.partnerId, 2028), "R-TIER-5")).toBeDefined();
 
     clock.set("2027-01-20T09:00:00Z");
-    okData(await assess(2026));
+    ok(await assess(2026));
     const assessment = await t.service.program.prisma.tierAssessment.findFirstOrThrow({ where: { partnerId: star.partnerId, year: 2026, currentSlot: "cur" } });
     expect(assessment.resultTierKey, assessment.explanation).toBe("PREMIER");
     expect(assessment.explanation).toContain("applies the staff invitation of 2026-11-30 for 2027 (R-TIER-5)");
-    expect(okData(await tierIn(star.partnerId, 2027))).toMatchObject({ tier: "PREMIER", source: "INVITATION", sinceYear: 2027, invitation: { effectiveYear: 2027 } });
-    expect(okData(await tierIn(star.partnerId, 2026))).toMatchObject({ tier: "FOUNDATION", source: "ENTRY" });
+    expect(ok(await tierIn(star.partnerId, 2027))).toMatchObject({ tier: "PREMIER", source: "INVITATION", sinceYear: 2027, invitation: { effectiveYear: 2027 } });
+    expect(ok(await tierIn(star.partnerId, 2026))).toMatchObject({ tier: "FOUNDATION", source: "ENTRY" });
     const status = await t.service.program.prisma.premierInvitation.findUniqueOrThrow({ where: { id: inv.id } });
     expect(status.status).toBe("APPLIED");
     // Applied: it can no longer be withdrawn.
@@ -97,13 +98,13 @@ describe("R-TIER-5: invitations for the year they take effect", () => {
   it("R-TIER-5: staff withdraw a pending invitation; the assessment then finds none and says so", async () => {
     const wave = await newPartnerWithStrongYear("Waveco", 400);
     clock.set("2026-10-01T10:00:00Z");
-    const inv = okData(await invite(wave.partnerId));
-    const withdrawn = okData(await call(t, w.staffToken, "mutation", "$id: ID!", `withdrawPremierInvitation(invitationId: $id, reason: " The sponsor left. ")`, "{ status withdrawnAt withdrawReason effectiveYear }", { id: inv.id }));
+    const inv = ok(await invite(wave.partnerId));
+    const withdrawn = ok(await call(t, w.staffToken, "mutation", "$id: ID!", `withdrawPremierInvitation(invitationId: $id, reason: " The sponsor left. ")`, "{ status withdrawnAt withdrawReason effectiveYear }", { id: inv.id }));
     expect(withdrawn).toMatchObject({ status: "WITHDRAWN", withdrawReason: "The sponsor left.", effectiveYear: 2027, withdrawnAt: expect.stringMatching(/^2026-10-01/) });
     expect(await t.service.program.prisma.event.count({ where: { type: "tier.premier-invitation-withdrawn", partnerId: wave.partnerId } })).toBe(1);
 
     clock.set("2027-01-20T09:00:00Z");
-    okData(await assess(2026));
+    ok(await assess(2026));
     const assessment = await t.service.program.prisma.tierAssessment.findFirstOrThrow({ where: { partnerId: wave.partnerId, year: 2026, currentSlot: "cur" } });
     expect(assessment.resultTierKey).toBe("ELITE");
     expect(assessment.explanation).toContain("no staff invitation for 2027 was found");

@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestService, type TestService } from "../support/harness.js";
 import { globalId, loadDemoWorld, type DemoWorld } from "../support/world.js";
-import { buildPartner, call, leads, monthlyUsage, okData, refusal } from "./helpers.js";
+import { buildPartner, leads, monthlyUsage } from "./helpers.js";
+import { call, ok, refusal } from "../support/mutate.js";
 
 let t: TestService;
 let w: DemoWorld;
@@ -80,7 +81,7 @@ describe("R-TIER-1: the ladder in the program policy", () => {
     const create = (tiers: unknown) => call(t, w.staffToken, "mutation", "$input: ProgramPolicyInput!", "createProgramPolicy(input: $input)", "{ year version locked tiers { key minActiveCustomers } }", { input: { year: 2028, tiers } });
     const broken = refusal(await create(ladder({ requiresBidirectional: false })), "R-TIER-1");
     expect(broken.missing!.join(" ")).toMatch(/PREMIER.*bi-directional/);
-    const created = okData(await create(ladder()));
+    const created = ok(await create(ladder()));
     expect(created).toMatchObject({ year: 2028, version: 1, locked: false });
     expect(created.tiers.map((x: any) => x.minActiveCustomers)).toEqual([0, 12, 60, 160]);
     const partnerTry = await t.gql(`mutation { createProgramPolicy(input: { year: 2028 }) { __typename ... on Error { message } } }`, {}, tokens.select);
@@ -110,7 +111,7 @@ describe("R-TIER-5: Premier by invitation only", () => {
       call(t, w.staffToken, "mutation", "$id: ID!, $grounds: PremierGroundsInput!", "invitePremier(partnerId: $id, grounds: $grounds)", "{ effectiveYear status customerCentricity }", { id: gid("Partner", p.premier.partner.id), grounds });
     const e = refusal(await invite({ customerCentricity: "Top NPS", strategicAlignment: " ", executiveSponsorship: "CEO sponsor" }), "R-TIER-5");
     expect(e.missing).toEqual(["strategicAlignment: the grounds are required"]);
-    const inv = okData(await invite({ customerCentricity: "Top NPS", strategicAlignment: "Core data platform", executiveSponsorship: "CEO sponsor" }));
+    const inv = ok(await invite({ customerCentricity: "Top NPS", strategicAlignment: "Core data platform", executiveSponsorship: "CEO sponsor" }));
     expect(inv).toMatchObject({ effectiveYear: 2027, status: "PENDING", customerCentricity: "Top NPS" });
     const ev = await prisma().event.findFirstOrThrow({ where: { type: "tier.premier-invited" } });
     expect(ev.partnerId).toBe(p.premier.partner.id);
@@ -126,13 +127,13 @@ describe("the annual assessment", () => {
   });
 
   it("R-TIER-2: the assessment of 2026 gives each partner its tier for all of 2027, from the previous year's results", async () => {
-    const run = okData(await assessYear(2026));
+    const run = ok(await assessYear(2026));
     expect(run).toMatchObject({ year: 2026, effectiveYear: 2027, policyVersion: 1, assessed: run.partners, alreadyAssessed: 0, premierApplied: 1 });
     expect(run.partners).toBeGreaterThanOrEqual(9);
     const sel = await current(p.select);
     expect(sel).toMatchObject({ previousTierKey: "FOUNDATION", resultTierKey: "SELECT" });
     expect(sel.periodStart.toISOString().slice(0, 10)).toBe("2026-01-01");
-    const ct = okData(await partnerField(p.select.partner.id, tokens.select, "currentTier", "{ year tier name source assessment { year resultTier explanation } }"));
+    const ct = ok(await partnerField(p.select.partner.id, tokens.select, "currentTier", "{ year tier name source assessment { year resultTier explanation } }"));
     expect(ct).toMatchObject({ year: 2027, tier: "SELECT", name: "Select", source: "ASSESSMENT", assessment: { year: 2026, resultTier: "SELECT" } });
     expect(ct.assessment.explanation).toMatch(/^Assessment of 2026, effective 2027: Select, promoted from Foundation\./);
     expect((await prisma().partner.findUniqueOrThrow({ where: { id: p.select.partner.id } })).tierKey).toBe("SELECT");
@@ -204,7 +205,7 @@ describe("the annual assessment", () => {
     const policy = await prisma().programPolicy.findFirstOrThrow({ where: { year: 2026, version: 1 } });
     const e = refusal(await call(t, w.staffToken, "mutation", "$id: ID!", `updateProgramPolicy(policyId: $id, changes: { atRiskNoticeDays: 45 })`, "{ version }", { id: policy.id }), "R-TIER-8");
     expect(e.toSatisfy).toMatch(/new version/);
-    const v2 = okData(await call(t, w.staffToken, "mutation", "", `createProgramPolicy(input: { year: 2026, atRiskNoticeDays: 45 })`, "{ year version locked atRiskNoticeDays }"));
+    const v2 = ok(await call(t, w.staffToken, "mutation", "", `createProgramPolicy(input: { year: 2026, atRiskNoticeDays: 45 })`, "{ year version locked atRiskNoticeDays }"));
     expect(v2).toEqual({ year: 2026, version: 2, locked: false, atRiskNoticeDays: 45 });
     expect((await prisma().programPolicy.findUniqueOrThrow({ where: { id: policy.id } })).atRiskNoticeDays).toBe(30);
   });
@@ -212,7 +213,7 @@ describe("the annual assessment", () => {
   it("R-TIER-8: staff supersede with a reason; the old assessment stays, no longer current; a partner reads only its own", async () => {
     const old = await current(p.select);
     refusal(await assessYear(2026, { supersede: true, partnerId: gid("Partner", p.select.partner.id) }), "R-TIER-8");
-    const run = okData(await assessYear(2026, { supersede: true, reason: "Usage for 2026 was re-imported after a data fix", partnerId: gid("Partner", p.select.partner.id) }));
+    const run = ok(await assessYear(2026, { supersede: true, reason: "Usage for 2026 was re-imported after a data fix", partnerId: gid("Partner", p.select.partner.id) }));
     expect(run).toMatchObject({ assessed: 1, superseded: 1, policyVersion: 2 });
     const now = await current(p.select);
     expect(now).toMatchObject({ supersedesId: old.id, supersedeReason: "Usage for 2026 was re-imported after a data fix" });
@@ -232,7 +233,7 @@ describe("during the year: no tier change, progress and what-if", () => {
     // late-co is at Foundation for 2027 but meets Select's requirements so far this year.
     await monthlyUsage(prisma(), p.late.apps[0]!.id, "2027-01", "2027-06", { activeCustomers: 40, installs: 4, pushCalls: 10 });
     await leads(prisma(), p.late.partner.id, p.late.member.id, [{ at: "2027-02-01", status: "ACCEPTED" }, { at: "2027-03-01", status: "ACCEPTED" }]);
-    const prog = okData(await partnerField(p.late.partner.id, tokens.late, "tierProgress(asOf: $asOf)", `{ year currentTier nextTier met total note requirements ${REQ} }`, "$asOf: Date", { asOf: "2027-06-30" }));
+    const prog = ok(await partnerField(p.late.partner.id, tokens.late, "tierProgress(asOf: $asOf)", `{ year currentTier nextTier met total note requirements ${REQ} }`, "$asOf: Date", { asOf: "2027-06-30" }));
     expect(prog).toMatchObject({ year: 2027, currentTier: "FOUNDATION", nextTier: "SELECT" });
     expect(prog.met).toBe(prog.total);
     const before = await counts();
@@ -240,24 +241,24 @@ describe("during the year: no tier change, progress and what-if", () => {
     expect(e.message).toMatch(/mid-year promotion/);
     refusal(await assessYear(2027), "R-TIER-2");
     expect(await counts()).toEqual(before);
-    const ct = okData(await partnerField(p.late.partner.id, tokens.late, "currentTier", "{ tier }"));
+    const ct = ok(await partnerField(p.late.partner.id, tokens.late, "currentTier", "{ tier }"));
     expect(ct.tier).toBe("FOUNDATION");
   });
 
   it("R-TIER-4: no mid-year demotion, even when the current tier's requirements are no longer met", async () => {
-    const prog = okData(await partnerField(p.select.partner.id, tokens.select, "tierProgress(asOf: $asOf)", "{ currentTier figures { activeCustomers liveApps } }", "$asOf: Date", { asOf: "2027-05-15" }));
+    const prog = ok(await partnerField(p.select.partner.id, tokens.select, "tierProgress(asOf: $asOf)", "{ currentTier figures { activeCustomers liveApps } }", "$asOf: Date", { asOf: "2027-05-15" }));
     expect(prog).toMatchObject({ currentTier: "SELECT", figures: { activeCustomers: 0 } });
     const before = await counts();
     const e = refusal(await call(t, w.staffToken, "mutation", "", `changePartnerTier(partnerId: "${gid("Partner", p.select.partner.id)}", tier: "FOUNDATION")`, "{ tier }"), "R-TIER-4");
     expect(e.toSatisfy).toMatch(/supersed/);
     expect(await counts()).toEqual(before);
-    expect(okData(await call(t, w.staffToken, "mutation", "", `changePartnerTier(partnerId: "${gid("Partner", p.select.partner.id)}", tier: "SELECT")`, "{ tier }"))).toEqual({ tier: "SELECT" });
+    expect(ok(await call(t, w.staffToken, "mutation", "", `changePartnerTier(partnerId: "${gid("Partner", p.select.partner.id)}", tier: "SELECT")`, "{ tier }"))).toEqual({ tier: "SELECT" });
   });
 
   it("R-TIER-9: a partner sees its year-to-date figures against the next tier, with the shortfall per requirement; informational only", async () => {
     await monthlyUsage(prisma(), p.select.apps[0]!.id, "2027-01", "2027-05", { activeCustomers: 30, installs: 3, pushCalls: 10 });
     const before = await counts();
-    const prog = okData(await partnerField(p.select.partner.id, tokens.select, "tierProgress(asOf: $asOf)", `{ asOf year currentTier nextTier met total note requirements ${REQ} figures { periodStart periodEnd usageMonths activeCustomers } }`, "$asOf: Date", { asOf: "2027-06-15" }));
+    const prog = ok(await partnerField(p.select.partner.id, tokens.select, "tierProgress(asOf: $asOf)", `{ asOf year currentTier nextTier met total note requirements ${REQ} figures { periodStart periodEnd usageMonths activeCustomers } }`, "$asOf: Date", { asOf: "2027-06-15" }));
     expect(prog).toMatchObject({ asOf: "2027-06-15", year: 2027, currentTier: "SELECT", nextTier: "ELITE", figures: { periodStart: "2027-01-01", periodEnd: "2027-06-15", usageMonths: 5, activeCustomers: 30 } });
     const customers = prog.requirements.find((r: any) => r.requirement === "minActiveCustomers");
     expect(customers).toMatchObject({ tier: "ELITE", met: false, actual: 30, required: 50, shortfall: 20 });
@@ -270,13 +271,13 @@ describe("during the year: no tier change, progress and what-if", () => {
 
   it("what-if: the same explained assessment over adjusted figures, next to the baseline; it changes nothing", async () => {
     const before = await counts();
-    const answer = okData(await partnerField(p.bidi.partner.id, tokens.bidi, "tierWhatIf(year: 2026, adjustments: $adj)",
+    const answer = ok(await partnerField(p.bidi.partner.id, tokens.bidi, "tierWhatIf(year: 2026, adjustments: $adj)",
       `{ basis baseline { resultTier } outcome { year resultTier change explanation tiers { tier eligible requirements ${REQ} } } figures { apps { name pullCalls } } }`,
       "$adj: TierWhatIfInput!", { adj: { makeAppBidirectional: gid("App", p.bidi.apps[0]!.id) } }));
     expect(answer).toMatchObject({ basis: "FULL_YEAR", baseline: { resultTier: "SELECT" }, outcome: { year: 2026, resultTier: "ELITE" } });
     expect(answer.outcome.explanation).toMatch(/Elite/);
     expect(answer.outcome.tiers.find((x: any) => x.tier === "PREMIER").requirements.find((r: any) => r.requirement === "invitation").met).toBe(false);
-    const more = okData(await partnerField(p.select.partner.id, w.staffToken, "tierWhatIf(adjustments: $adj, asOf: $asOf)", "{ basis baseline { resultTier } outcome { resultTier tiers { tier requirements { requirement met shortfall } } } }",
+    const more = ok(await partnerField(p.select.partner.id, w.staffToken, "tierWhatIf(adjustments: $adj, asOf: $asOf)", "{ basis baseline { resultTier } outcome { resultTier tiers { tier requirements { requirement met shortfall } } } }",
       "$adj: TierWhatIfInput!, $asOf: Date", { adj: { activeCustomersDelta: 25 }, asOf: "2027-06-15" }));
     expect(more.basis).toBe("YEAR_TO_DATE");
     const eliteCustomers = more.outcome.tiers.find((x: any) => x.tier === "ELITE").requirements.find((r: any) => r.requirement === "minActiveCustomers");

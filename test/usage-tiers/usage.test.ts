@@ -10,7 +10,8 @@ import { checkUsageFile, importUsageFile, importUsageFileAtomically } from "../.
 import { appPartners, upsertUsageRows, usageRecordedEvent, writeUsageRows } from "../../src/program/usage.js";
 import { startTestService, type TestService } from "../support/harness.js";
 import { globalId, loadDemoWorld, type DemoWorld } from "../support/world.js";
-import { call, okData, refusal, utc } from "./helpers.js";
+import { utc } from "./helpers.js";
+import { call, ok, refusal } from "../support/mutate.js";
 
 let t: TestService;
 let w: DemoWorld;
@@ -39,16 +40,16 @@ const row = (appId: string, month: string, activeCustomers: number, extra: Recor
 async function silence(appId: string) {
   const rows = [];
   for (let m = 0; m < 15; m++) rows.push(row(appId, `${2026 + Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, "0")}`, 0));
-  okData(await record(w.staffToken, rows));
+  ok(await record(w.staffToken, rows));
 }
 
 describe("R-USE-1: usage per app per month", () => {
   it("R-USE-1: staff record a batch; recording an app-month again replaces it (idempotent)", async () => {
     const app = await appNamed("Northwind Insights");
     const before = await prisma().usageMonth.count();
-    const first = okData(await record(w.staffToken, [row(gid("App", app.id), "2027-03", 7, { pushCalls: "9007199254740993" }), row(app.id, "2027-02", 5)]));
+    const first = ok(await record(w.staffToken, [row(gid("App", app.id), "2027-03", 7, { pushCalls: "9007199254740993" }), row(app.id, "2027-02", 5)]));
     expect(first).toMatchObject({ rows: 2, apps: 1 });
-    const again = okData(await record(w.staffToken, [row(app.id, "2027-03", 8), row(app.id, "2027-03", 9, { pullCalls: "4" })]));
+    const again = ok(await record(w.staffToken, [row(app.id, "2027-03", 8), row(app.id, "2027-03", 9, { pullCalls: "4" })]));
     expect(again).toEqual({ rows: 1, created: 0, replaced: 1, apps: 1 });
     const stored = await prisma().usageMonth.findUniqueOrThrow({ where: { appId_month: { appId: app.id, month: utc("2027-03-01") } } });
     expect(stored).toMatchObject({ activeCustomers: 9, pullCalls: 4n, pushCalls: 10n });
@@ -150,13 +151,13 @@ describe("R-USE-2 / R-USE-3: the low-usage sweep", () => {
   it("R-USE-2: a live listing under the minimum goes AT_RISK with a notice and a deadline; sweeping again changes nothing", async () => {
     const app = await appNamed("Northwind Scheduler");
     await silence(app.id);
-    const first = okData(await sweep("2027-01-05"));
+    const first = ok(await sweep("2027-01-05"));
     expect(first).toMatchObject({ putAtRisk: 1, delisted: 0, recovered: 0, minimum: 1, windowMonths: 12, noticeDays: 30 });
     const l = await listingOf("Northwind Scheduler");
     expect(l.state).toBe("AT_RISK");
     expect(l.atRiskDeadline?.toISOString()).toBe("2027-02-04T00:00:00.000Z");
     const events = await prisma().event.count();
-    const again = okData(await sweep("2027-01-05"));
+    const again = ok(await sweep("2027-01-05"));
     expect(again).toMatchObject({ putAtRisk: 0, delisted: 0, recovered: 0, examined: first.examined });
     expect(await prisma().event.count()).toBe(events);
     expect((await prisma().listing.findUniqueOrThrow({ where: { id: l.id } })).version).toBe(l.version);
@@ -185,21 +186,21 @@ describe("R-USE-2 / R-USE-3: the low-usage sweep", () => {
 
   it("R-USE-2: usage recovered before the deadline returns the listing to LIVE", async () => {
     const app = await appNamed("Northwind Scheduler");
-    okData(await record(w.staffToken, [row(app.id, "2027-01", 3)]));
-    expect(okData(await sweep("2027-01-20"))).toMatchObject({ recovered: 1, putAtRisk: 0 });
+    ok(await record(w.staffToken, [row(app.id, "2027-01", 3)]));
+    expect(ok(await sweep("2027-01-20"))).toMatchObject({ recovered: 1, putAtRisk: 0 });
     const l = await listingOf("Northwind Scheduler");
     expect(l).toMatchObject({ state: "LIVE", atRiskDeadline: null, atRiskSince: null });
   });
 
   it("R-USE-2: without recovery by the deadline the listing is DELISTED with reason LOW_USAGE", async () => {
     const app = await appNamed("Northwind Scheduler");
-    okData(await record(w.staffToken, [row(app.id, "2027-01", 0)]));
-    expect(okData(await sweep("2027-02-01"))).toMatchObject({ putAtRisk: 1 });
-    expect(okData(await sweep("2027-03-02"))).toMatchObject({ delisted: 0, putAtRisk: 0 });
-    expect(okData(await sweep("2027-03-03"))).toMatchObject({ delisted: 1 });
+    ok(await record(w.staffToken, [row(app.id, "2027-01", 0)]));
+    expect(ok(await sweep("2027-02-01"))).toMatchObject({ putAtRisk: 1 });
+    expect(ok(await sweep("2027-03-02"))).toMatchObject({ delisted: 0, putAtRisk: 0 });
+    expect(ok(await sweep("2027-03-03"))).toMatchObject({ delisted: 1 });
     const l = await listingOf("Northwind Scheduler");
     expect(l).toMatchObject({ state: "DELISTED", delistReason: "LOW_USAGE", atRiskDeadline: null });
-    expect(okData(await sweep("2027-03-03"))).toMatchObject({ delisted: 0, putAtRisk: 0, recovered: 0 });
+    expect(ok(await sweep("2027-03-03"))).toMatchObject({ delisted: 0, putAtRisk: 0, recovered: 0 });
     const storefront = await t.gql(`{ listings(first: 50) { edges { node { id } } } }`);
     expect(storefront.data.listings.edges.map((e: any) => e.node.id)).not.toContain(gid("Listing", l.id));
   });
@@ -242,26 +243,26 @@ describe("R-USE-4: re-applying a low-usage-delisted app", () => {
     const app = await appNamed("Northwind Scheduler");
     const listing = await listingOf("Northwind Scheduler");
     expect(listing).toMatchObject({ state: "DELISTED", delistReason: "LOW_USAGE" });
-    const customer = okData(await call(t, nw.adminToken, "mutation", "", `registerTestCustomer(appId: "${gid("App", app.id)}", customerRef: "again-1", customerName: "Keystone Builders")`, "{ id }"));
-    okData(await call(t, nw.adminToken, "mutation", "", `recordTestCustomerUse(testCustomerId: "${customer.id}")`, "{ id }"));
-    const requested = okData(await call(t, nw.adminToken, "mutation", "", `requestValidation(appId: "${gid("App", app.id)}", marketplace: COMMERCIAL, purpose: REAPPLICATION, testCustomerId: "${customer.id}")`, "{ id purpose testCustomer { customerName } }"));
+    const customer = ok(await call(t, nw.adminToken, "mutation", "", `registerTestCustomer(appId: "${gid("App", app.id)}", customerRef: "again-1", customerName: "Keystone Builders")`, "{ id }"));
+    ok(await call(t, nw.adminToken, "mutation", "", `recordTestCustomerUse(testCustomerId: "${customer.id}")`, "{ id }"));
+    const requested = ok(await call(t, nw.adminToken, "mutation", "", `requestValidation(appId: "${gid("App", app.id)}", marketplace: COMMERCIAL, purpose: REAPPLICATION, testCustomerId: "${customer.id}")`, "{ id purpose testCustomer { customerName } }"));
     expect(requested).toMatchObject({ purpose: "REAPPLICATION", testCustomer: { customerName: "Keystone Builders" } });
     const validationId = Buffer.from(requested.id, "base64").toString().split(":")[1]!;
-    okData(await call(t, w.managerToken, "mutation", "", `assignIntegrationManager(validationId: "${v(validationId)}")`, "{ status }"));
+    ok(await call(t, w.managerToken, "mutation", "", `assignIntegrationManager(validationId: "${v(validationId)}")`, "{ status }"));
     for (const kind of ["DEMONSTRATION", "IMPLEMENTATION_UNDERSTANDING"]) {
-      okData(await call(t, w.managerToken, "mutation", "", `recordValidationCheck(validationId: "${v(validationId)}", kind: ${kind}, passed: true, notes: "ok")`, "{ kind }"));
+      ok(await call(t, w.managerToken, "mutation", "", `recordValidationCheck(validationId: "${v(validationId)}", kind: ${kind}, passed: true, notes: "ok")`, "{ kind }"));
     }
     // Passing needs the test customer's usage shown (the CUSTOMER_USAGE check).
     const early = await call(t, w.managerToken, "mutation", "", `completeValidation(validationId: "${v(validationId)}", outcome: PASSED)`, "{ status }");
     expect(early.error?.rule).toBe("R-APP-3");
     expect(early.error?.missing?.join(" ")).toMatch(/usage/);
-    okData(await call(t, w.managerToken, "mutation", "", `recordValidationCheck(validationId: "${v(validationId)}", kind: CUSTOMER_USAGE, passed: true, notes: "Keystone used it daily")`, "{ kind }"));
-    okData(await call(t, w.managerToken, "mutation", "", `completeValidation(validationId: "${v(validationId)}", outcome: PASSED)`, "{ status }"));
+    ok(await call(t, w.managerToken, "mutation", "", `recordValidationCheck(validationId: "${v(validationId)}", kind: CUSTOMER_USAGE, passed: true, notes: "Keystone used it daily")`, "{ kind }"));
+    ok(await call(t, w.managerToken, "mutation", "", `completeValidation(validationId: "${v(validationId)}", outcome: PASSED)`, "{ status }"));
     const inReview = await prisma().listing.findUniqueOrThrow({ where: { id: listing.id } });
     expect(inReview).toMatchObject({ state: "IN_REVIEW", delistReason: null });
     const reapplied = await prisma().event.findFirstOrThrow({ where: { listingId: listing.id, type: "listing.reapplied" } });
     expect(reapplied.partnerId).toBe(nw.id);
-    const approved = okData(await call(t, w.staffToken, "mutation", "", `approveListing(listingId: "${gid("Listing", listing.id)}")`, "{ state }"));
+    const approved = ok(await call(t, w.staffToken, "mutation", "", `approveListing(listingId: "${gid("Listing", listing.id)}")`, "{ state }"));
     expect(approved.state).toBe("LIVE");
     // Live again: a new low-usage window starts, so the next sweep does not put it straight back at risk.
     const live = await prisma().listing.findUniqueOrThrow({ where: { id: listing.id } });
