@@ -21,26 +21,31 @@ let staffToken: string;
 let partnerToken: string;
 const clients: Client[] = [];
 
-beforeAll(async () => {
-  tdb = await freshDatabase();
-  dataDir = await mkdtemp(path.join(os.tmpdir(), "pp-ws-"));
+/** A service on a database of its own, listening on a free port. */
+async function boot() {
+  const db = await freshDatabase();
+  const dir = await mkdtemp(path.join(os.tmpdir(), "pp-ws-"));
   const config = loadConfig({
-    DATA_DIR: dataDir,
+    DATA_DIR: dir,
     AUTH_SECRET: "websocket-test-secret-websocket-test-secret",
     SEED_DEMO_DATA: "false",
     MIGRATE_ON_START: "false",
-    ...(tdb.url ? { DATABASE_URL: tdb.url } : {}),
+    ...(db.url ? { DATABASE_URL: db.url } : {}),
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
   });
-  service = await createService(config, { db: tdb.db });
+  const svc = await createService(config, { db: db.db });
+  const port = await svc.http.listen(0, "127.0.0.1");
+  return { db, dir, service: svc, url: `ws://127.0.0.1:${port}/graphql` };
+}
+
+beforeAll(async () => {
+  ({ db: tdb, dir: dataDir, service, url } = await boot());
   await seedDemoData(service.program);
   const prisma = service.program.prisma;
   const sam = await prisma.staffUser.findUniqueOrThrow({ where: { email: "sam@program.example" } });
   staffToken = await service.tokens.sign({ sub: sam.id, role: "program-staff" });
   const admin = await prisma.partnerMember.findFirstOrThrow({ where: { role: "ADMIN", partner: { slug: "northwind-analytics" } } });
   partnerToken = await service.tokens.sign({ sub: admin.id, role: "partner-admin", partnerId: admin.partnerId });
-  const port = await service.http.listen(0, "127.0.0.1");
-  url = `ws://127.0.0.1:${port}/graphql`;
 });
 
 afterAll(async () => {
@@ -51,9 +56,9 @@ afterAll(async () => {
 });
 
 /** No retries: a close must surface as the close event, not a reconnect. */
-function connect(token?: string, opts: { lazy?: boolean } = {}): Client {
+function connect(token?: string, opts: { lazy?: boolean; url?: string } = {}): Client {
   const client = createClient({
-    url,
+    url: opts.url ?? url,
     webSocketImpl: WebSocket,
     retryAttempts: 0,
     lazy: opts.lazy ?? true,
@@ -165,15 +170,23 @@ describe("graphql-ws on the real server", () => {
   });
 
   it("graceful shutdown closes open sockets with 1012 (service restart)", async () => {
-    // Not lazy: the socket stays open between operations, as a subscriber's would.
-    const client = connect(staffToken, { lazy: false });
-    expect((await query(client, `{ viewer { role } }`)).data?.viewer.role).toBe("PROGRAM_STAFF");
-    const closed = closeEvent(client);
-    const t0 = Date.now();
-    await service.close(2000);
-    expect(Date.now() - t0).toBeLessThan(2500);
-    const event = await closed;
-    expect(event.code).toBe(RESTART_CLOSE_CODE);
-    expect(event.code).toBe(1012);
+    // A service of its own, so that the others' tests keep theirs.
+    const own = await boot();
+    try {
+      // Not lazy: the socket stays open between operations, as a subscriber's would.
+      const client = connect(undefined, { lazy: false, url: own.url });
+      expect((await query(client, `{ viewer { role } }`)).data?.viewer.role).toBe("PUBLIC");
+      const closed = closeEvent(client);
+      const t0 = Date.now();
+      await own.service.close(2000);
+      expect(Date.now() - t0).toBeLessThan(2500);
+      const event = await closed;
+      expect(event.code).toBe(RESTART_CLOSE_CODE);
+      expect(event.code).toBe(1012);
+    } finally {
+      await own.service.close(0).catch(() => {});
+      await own.db.drop();
+      await rm(own.dir, { recursive: true, force: true });
+    }
   });
 });

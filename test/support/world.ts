@@ -41,3 +41,23 @@ export async function loadDemoWorld(t: TestService): Promise<DemoWorld> {
 }
 
 export const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString("base64");
+
+let signedUp = 0;
+
+/**
+ * A new partner through the API: signed up, the current agreements signed as published (in the
+ * program, R-PART-2). Its global id and its admin's token; for tests that change a partner's state
+ * and must not share one with other tests.
+ */
+export async function partnerInProgram(t: TestService, name?: string): Promise<{ id: string; adminToken: string }> {
+  const n = ++signedUp;
+  const r = await t.gql(`mutation($name: String!, $email: String!) { signUpPartner(input: { name: $name, adminName: "Ada Admin", adminEmail: $email }) {
+    ... on MutationSignUpPartnerSuccess { data { adminToken partner { id } } } } }`, { name: name ?? `Fixture Partner ${n}`, email: `admin-${n}-${Date.now()}@fixture.example` });
+  const d = r.data.signUpPartner.data as { adminToken: string; partner: { id: string } };
+  const docs = (await t.gql(`{ currentAgreements { kind version bodySha256 } }`)).data.currentAgreements as { kind: string; version: number; bodySha256: string }[];
+  for (const doc of docs) {
+    const s = await t.gql(`mutation($p: ID!, $v: Int!, $h: String!) { signAgreement(partnerId: $p, kind: ${doc.kind}, version: $v, bodySha256: $h) { __typename } }`, { p: d.partner.id, v: doc.version, h: doc.bodySha256 }, d.adminToken);
+    if (s.data?.signAgreement?.__typename !== "MutationSignAgreementSuccess") throw new Error(`signing ${doc.kind}: ${JSON.stringify(s)}`);
+  }
+  return { id: d.partner.id, adminToken: d.adminToken };
+}

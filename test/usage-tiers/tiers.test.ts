@@ -56,6 +56,27 @@ const partnerField = (partnerId: string, token: string, field: string, selection
   call(t, token, "query", `$id: ID!${varDefs ? `, ${varDefs}` : ""}`, field, selection, { id: gid("Partner", partnerId), ...vars }, (inner) => `partner(id: $id) { ${inner} }`);
 
 const REQ = "{ tier requirement rule label met actual required shortfall evidence }";
+
+/** A fixture built on first use and shared after: each test asks for what it needs, so any test runs alone. */
+const once = <T>(build: () => Promise<T>) => {
+  let built: Promise<T> | undefined;
+  return () => (built ??= build());
+};
+const PREMIER_GROUNDS = { customerCentricity: "Top NPS", strategicAlignment: "Core data platform", executiveSponsorship: "CEO sponsor" };
+const invite = (grounds: Record<string, string>) =>
+  call(t, w.staffToken, "mutation", "$id: ID!, $grounds: PremierGroundsInput!", "invitePremier(partnerId: $id, grounds: $grounds)", "{ effectiveYear status customerCentricity }", { id: gid("Partner", p.premier.partner.id), grounds });
+/** R-TIER-5: premier-co invited for 2027 (the year the assessment of 2026 sets). */
+const invited = once(async () => ok(await invite(PREMIER_GROUNDS)));
+/** The assessment of 2026 (effective 2027), run once with premier-co's invitation in place. */
+const assessed2026 = once(async () => {
+  await invited();
+  return ok(await assessYear(2026));
+});
+/** Version 2 of the 2026 policy (version 1 is locked by the assessment). */
+const policyV2 = once(async () => {
+  await assessed2026();
+  return ok(await call(t, w.staffToken, "mutation", "", `createProgramPolicy(input: { year: 2026, atRiskNoticeDays: 45 })`, "{ year version locked atRiskNoticeDays }"));
+});
 const current = (b: Built, token = w.staffToken) => prisma().tierAssessment.findFirstOrThrow({ where: { partnerId: b.partner.id, year: 2026, currentSlot: "cur" } });
 const counts = async () => ({
   events: await prisma().event.count(), assessments: await prisma().tierAssessment.count(), tierYears: await prisma().partnerTierYear.count(),
@@ -107,11 +128,9 @@ describe("R-TIER-5: Premier by invitation only", () => {
   });
 
   it("R-TIER-5: staff invite with recorded grounds; an invitation without grounds is refused", async () => {
-    const invite = (grounds: Record<string, string>) =>
-      call(t, w.staffToken, "mutation", "$id: ID!, $grounds: PremierGroundsInput!", "invitePremier(partnerId: $id, grounds: $grounds)", "{ effectiveYear status customerCentricity }", { id: gid("Partner", p.premier.partner.id), grounds });
-    const e = refusal(await invite({ customerCentricity: "Top NPS", strategicAlignment: " ", executiveSponsorship: "CEO sponsor" }), "R-TIER-5");
+    const e = refusal(await invite({ ...PREMIER_GROUNDS, strategicAlignment: " " }), "R-TIER-5");
     expect(e.missing).toEqual(["strategicAlignment: the grounds are required"]);
-    const inv = ok(await invite({ customerCentricity: "Top NPS", strategicAlignment: "Core data platform", executiveSponsorship: "CEO sponsor" }));
+    const inv = await invited();
     expect(inv).toMatchObject({ effectiveYear: 2027, status: "PENDING", customerCentricity: "Top NPS" });
     const ev = await prisma().event.findFirstOrThrow({ where: { type: "tier.premier-invited" } });
     expect(ev.partnerId).toBe(p.premier.partner.id);
@@ -127,7 +146,7 @@ describe("the annual assessment", () => {
   });
 
   it("R-TIER-2: the assessment of 2026 gives each partner its tier for all of 2027, from the previous year's results", async () => {
-    const run = ok(await assessYear(2026));
+    const run = await assessed2026();
     expect(run).toMatchObject({ year: 2026, effectiveYear: 2027, policyVersion: 1, assessed: run.partners, alreadyAssessed: 0, premierApplied: 1 });
     expect(run.partners).toBeGreaterThanOrEqual(9);
     const sel = await current(p.select);
@@ -144,12 +163,14 @@ describe("the annual assessment", () => {
   });
 
   it("R-TIER-2: attainment accrues from the first app's launch when that is later than January", async () => {
+    await assessed2026();
     const late = await current(p.late);
     expect(late.periodStart.toISOString().slice(0, 10)).toBe("2026-07-01");
     expect((late.inputs as any).usageMonths).toBe(6);
   });
 
   it("R-TIER-7: numeric thresholds over the year, each with the figure, the requirement, the exact shortfall and the evidence", async () => {
+    await assessed2026();
     const q = await t.gql(`query($id: ID!) { partner(id: $id) { assessments { year current requirementResults ${REQ} } } }`, { id: gid("Partner", p.select.partner.id) }, tokens.select);
     const reqs = q.data.partner.assessments[0].requirementResults as any[];
     const elite = (r: string) => reqs.find((x) => x.tier === "ELITE" && x.requirement === r);
@@ -161,6 +182,7 @@ describe("the annual assessment", () => {
   });
 
   it("R-TIER-6: the top two tiers need a live app declared BIDIRECTIONAL with both push and pull calls in the year", async () => {
+    await assessed2026();
     const bidi = await current(p.bidi);
     expect(bidi.resultTierKey).toBe("SELECT");
     const reqs = bidi.requirements as any[];
@@ -172,6 +194,7 @@ describe("the annual assessment", () => {
   });
 
   it("R-TIER-5: an assessment never yields Premier without an invitation; with one it applies", async () => {
+    await assessed2026();
     const elite = await current(p.elite);
     expect(elite.resultTierKey).toBe("ELITE");
     expect((elite.requirements as any[]).find((x) => x.tierKey === "PREMIER" && x.requirement === "invitation")).toMatchObject({ rule: "R-TIER-5", met: false });
@@ -183,6 +206,7 @@ describe("the annual assessment", () => {
   });
 
   it("R-TIER-8: stored frozen with the policy version and every input; re-running is refused and changes nothing", async () => {
+    await assessed2026();
     const a = await current(p.select);
     expect(Object.keys(a.inputs as object)).toEqual(expect.arrayContaining([
       "period", "usageMonths", "activeCustomers", "peakActiveCustomers", "liveApps", "leadsSent", "leadsWon", "leadsLost", "winRate",
@@ -202,34 +226,37 @@ describe("the annual assessment", () => {
   });
 
   it("R-TIER-8: a policy used by an assessment cannot be changed, only succeeded by a new version", async () => {
+    await assessed2026();
     const policy = await prisma().programPolicy.findFirstOrThrow({ where: { year: 2026, version: 1 } });
     const e = refusal(await call(t, w.staffToken, "mutation", "$id: ID!", `updateProgramPolicy(policyId: $id, changes: { atRiskNoticeDays: 45 })`, "{ version }", { id: policy.id }), "R-TIER-8");
     expect(e.toSatisfy).toMatch(/new version/);
-    const v2 = ok(await call(t, w.staffToken, "mutation", "", `createProgramPolicy(input: { year: 2026, atRiskNoticeDays: 45 })`, "{ year version locked atRiskNoticeDays }"));
+    const v2 = await policyV2();
     expect(v2).toEqual({ year: 2026, version: 2, locked: false, atRiskNoticeDays: 45 });
     expect((await prisma().programPolicy.findUniqueOrThrow({ where: { id: policy.id } })).atRiskNoticeDays).toBe(30);
   });
 
   it("R-TIER-8: staff supersede with a reason; the old assessment stays, no longer current; a partner reads only its own", async () => {
-    const old = await current(p.select);
-    refusal(await assessYear(2026, { supersede: true, partnerId: gid("Partner", p.select.partner.id) }), "R-TIER-8");
-    const run = ok(await assessYear(2026, { supersede: true, reason: "Usage for 2026 was re-imported after a data fix", partnerId: gid("Partner", p.select.partner.id) }));
+    await policyV2(); // the assessment of 2026 ran, and a new policy version to supersede under
+    const old = await current(p.late);
+    refusal(await assessYear(2026, { supersede: true, partnerId: gid("Partner", p.late.partner.id) }), "R-TIER-8");
+    const run = ok(await assessYear(2026, { supersede: true, reason: "Usage for 2026 was re-imported after a data fix", partnerId: gid("Partner", p.late.partner.id) }));
     expect(run).toMatchObject({ assessed: 1, superseded: 1, policyVersion: 2 });
-    const now = await current(p.select);
+    const now = await current(p.late);
     expect(now).toMatchObject({ supersedesId: old.id, supersedeReason: "Usage for 2026 was re-imported after a data fix" });
-    expect(await prisma().tierAssessment.findUniqueOrThrow({ where: { id: old.id } })).toMatchObject({ currentSlot: null, resultTierKey: "SELECT" });
-    expect(await prisma().partnerTierYear.findUniqueOrThrow({ where: { partnerId_year: { partnerId: p.select.partner.id, year: 2027 } } })).toMatchObject({ assessmentId: now.id });
+    expect(await prisma().tierAssessment.findUniqueOrThrow({ where: { id: old.id } })).toMatchObject({ currentSlot: null, resultTierKey: old.resultTierKey });
+    expect(await prisma().partnerTierYear.findUniqueOrThrow({ where: { partnerId_year: { partnerId: p.late.partner.id, year: 2027 } } })).toMatchObject({ assessmentId: now.id });
     const ev = await prisma().event.findFirstOrThrow({ where: { type: "tier.reassessed", subjectId: now.id } });
-    expect(ev).toMatchObject({ partnerId: p.select.partner.id, reason: "Usage for 2026 was re-imported after a data fix" });
-    const own = await t.gql(`query($id: ID!) { partner(id: $id) { assessments { current supersedeReason supersedes { id } } } }`, { id: gid("Partner", p.select.partner.id) }, tokens.select);
+    expect(ev).toMatchObject({ partnerId: p.late.partner.id, reason: "Usage for 2026 was re-imported after a data fix" });
+    const own = await t.gql(`query($id: ID!) { partner(id: $id) { assessments { current supersedeReason supersedes { id } } } }`, { id: gid("Partner", p.late.partner.id) }, tokens.late);
     expect(own.data.partner.assessments.map((x: any) => x.current).sort()).toEqual([false, true]);
-    const other = await t.gql(`query($id: ID!) { partner(id: $id) { assessments { id } } }`, { id: gid("Partner", p.select.partner.id) }, tokens.late);
+    const other = await t.gql(`query($id: ID!) { partner(id: $id) { assessments { id } } }`, { id: gid("Partner", p.late.partner.id) }, tokens.select);
     expect(other.data?.partner ?? null).toBeNull();
   });
 });
 
 describe("during the year: no tier change, progress and what-if", () => {
   it("R-TIER-3: no mid-year promotion, even with the next tier's requirements met", async () => {
+    await assessed2026();
     // late-co is at Foundation for 2027 but meets Select's requirements so far this year.
     await monthlyUsage(prisma(), p.late.apps[0]!.id, "2027-01", "2027-06", { activeCustomers: 40, installs: 4, pushCalls: 10 });
     await leads(prisma(), p.late.partner.id, p.late.member.id, [{ at: "2027-02-01", status: "ACCEPTED" }, { at: "2027-03-01", status: "ACCEPTED" }]);
@@ -246,6 +273,7 @@ describe("during the year: no tier change, progress and what-if", () => {
   });
 
   it("R-TIER-4: no mid-year demotion, even when the current tier's requirements are no longer met", async () => {
+    await assessed2026();
     const prog = ok(await partnerField(p.select.partner.id, tokens.select, "tierProgress(asOf: $asOf)", "{ currentTier figures { activeCustomers liveApps } }", "$asOf: Date", { asOf: "2027-05-15" }));
     expect(prog).toMatchObject({ currentTier: "SELECT", figures: { activeCustomers: 0 } });
     const before = await counts();
@@ -256,6 +284,7 @@ describe("during the year: no tier change, progress and what-if", () => {
   });
 
   it("R-TIER-9: a partner sees its year-to-date figures against the next tier, with the shortfall per requirement; informational only", async () => {
+    await assessed2026();
     await monthlyUsage(prisma(), p.select.apps[0]!.id, "2027-01", "2027-05", { activeCustomers: 30, installs: 3, pushCalls: 10 });
     const before = await counts();
     const prog = ok(await partnerField(p.select.partner.id, tokens.select, "tierProgress(asOf: $asOf)", `{ asOf year currentTier nextTier met total note requirements ${REQ} figures { periodStart periodEnd usageMonths activeCustomers } }`, "$asOf: Date", { asOf: "2027-06-15" }));
@@ -278,7 +307,7 @@ describe("during the year: no tier change, progress and what-if", () => {
     expect(answer.outcome.explanation).toMatch(/Elite/);
     expect(answer.outcome.tiers.find((x: any) => x.tier === "PREMIER").requirements.find((r: any) => r.requirement === "invitation").met).toBe(false);
     const more = ok(await partnerField(p.select.partner.id, w.staffToken, "tierWhatIf(adjustments: $adj, asOf: $asOf)", "{ basis baseline { resultTier } outcome { resultTier tiers { tier requirements { requirement met shortfall } } } }",
-      "$adj: TierWhatIfInput!, $asOf: Date", { adj: { activeCustomersDelta: 25 }, asOf: "2027-06-15" }));
+      "$adj: TierWhatIfInput!, $asOf: Date", { adj: { activeCustomersDelta: 60 }, asOf: "2027-06-15" }));
     expect(more.basis).toBe("YEAR_TO_DATE");
     const eliteCustomers = more.outcome.tiers.find((x: any) => x.tier === "ELITE").requirements.find((r: any) => r.requirement === "minActiveCustomers");
     expect(eliteCustomers).toMatchObject({ met: true, shortfall: 0 });

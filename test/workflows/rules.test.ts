@@ -1,7 +1,7 @@
 // Each workflow rule proven through the API, on the demo program (PGlite or PostgreSQL).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestService, type TestService } from "../support/harness.js";
-import { globalId, loadDemoWorld, type DemoWorld } from "../support/world.js";
+import { globalId, loadDemoWorld, partnerInProgram, type DemoWorld } from "../support/world.js";
 import { content, expectRefusal, mutate, ok } from "../support/mutate.js";
 
 let t: TestService;
@@ -88,12 +88,18 @@ describe("partners and agreements", () => {
 });
 
 describe("App Validation", () => {
-  it("R-APP-5: a failed validation can be requested again; every attempt is kept", async () => {
-    const nw = w.partners.cobalt; // re-signed the new framework version above, so in the program
-    const app = ok(await mutate(t, nw.adminToken, `createApp(partnerId: "${gid("Partner", nw.id)}", name: "Cobalt Lite", kind: OTHER, dataFlow: PUSH)`, "{ id }"));
+  /** A partner of its own with an app whose test customer used it, and the validation it requested. */
+  async function requested() {
+    const nw = await partnerInProgram(t);
+    const app = ok(await mutate(t, nw.adminToken, `createApp(partnerId: "${nw.id}", name: "Cobalt Lite", kind: OTHER, dataFlow: PUSH)`, "{ id }"));
     const c = ok(await mutate(t, nw.adminToken, `registerTestCustomer(appId: "${app.id}", customerRef: "lite-1", customerName: "Harbor")`, "{ id }"));
     ok(await mutate(t, nw.adminToken, `recordTestCustomerUse(testCustomerId: "${c.id}")`, "{ id }"));
     const first = ok(await mutate(t, nw.adminToken, `requestValidation(appId: "${app.id}", marketplace: COMMERCIAL)`, "{ id attempt }"));
+    return { nw, app, first };
+  }
+
+  it("R-APP-5: a failed validation can be requested again; every attempt is kept", async () => {
+    const { nw, app, first } = await requested();
     const again = await mutate(t, nw.adminToken, `requestValidation(appId: "${app.id}", marketplace: COMMERCIAL)`, "{ id }");
     // An open attempt: refused for R-APP-5 (one attempt at a time), nothing created.
     expect(expectRefusal(again, "R-APP-5")).toMatchObject({ relatedRule: "R-APP-4" });
@@ -113,10 +119,10 @@ describe("App Validation", () => {
   });
 
   it("R-APP-3: only the assigned integration manager records checks", async () => {
-    const v = await prisma().appValidation.findFirstOrThrow({ where: { status: "REQUESTED" } });
-    const asStaff = await mutate(t, w.staffToken, `recordValidationCheck(validationId: "${gid("AppValidation", v.id)}", kind: DEMONSTRATION, passed: true, notes: "x")`, "{ kind }");
+    const v = (await requested()).first.id;
+    const asStaff = await mutate(t, w.staffToken, `recordValidationCheck(validationId: "${v}", kind: DEMONSTRATION, passed: true, notes: "x")`, "{ kind }");
     expect(asStaff.error!.__typename).toBe("Forbidden");
-    const notAssigned = await mutate(t, w.managerToken, `recordValidationCheck(validationId: "${gid("AppValidation", v.id)}", kind: DEMONSTRATION, passed: true, notes: "x")`, "{ kind }");
+    const notAssigned = await mutate(t, w.managerToken, `recordValidationCheck(validationId: "${v}", kind: DEMONSTRATION, passed: true, notes: "x")`, "{ kind }");
     expectRefusal(notAssigned, "R-APP-3");
   });
 });
