@@ -284,17 +284,17 @@ describe("during the year: no tier change, progress and what-if", () => {
   });
 
   it("R-TIER-9: a partner sees its year-to-date figures against the next tier, with the shortfall per requirement; informational only", async () => {
-    await assessed2026();
-    await monthlyUsage(prisma(), p.select.apps[0]!.id, "2027-01", "2027-05", { activeCustomers: 30, installs: 3, pushCalls: 10 });
+    await assessed2026(); // bidi-co holds Select for 2027 (its app proves no pull calls, R-TIER-6)
+    await monthlyUsage(prisma(), p.bidi.apps[0]!.id, "2027-01", "2027-05", { activeCustomers: 30, installs: 3, pushCalls: 10 });
     const before = await counts();
-    const prog = ok(await partnerField(p.select.partner.id, tokens.select, "tierProgress(asOf: $asOf)", `{ asOf year currentTier nextTier met total note requirements ${REQ} figures { periodStart periodEnd usageMonths activeCustomers } }`, "$asOf: Date", { asOf: "2027-06-15" }));
+    const prog = ok(await partnerField(p.bidi.partner.id, tokens.bidi, "tierProgress(asOf: $asOf)", `{ asOf year currentTier nextTier met total note requirements ${REQ} figures { periodStart periodEnd usageMonths activeCustomers } }`, "$asOf: Date", { asOf: "2027-06-15" }));
     expect(prog).toMatchObject({ asOf: "2027-06-15", year: 2027, currentTier: "SELECT", nextTier: "ELITE", figures: { periodStart: "2027-01-01", periodEnd: "2027-06-15", usageMonths: 5, activeCustomers: 30 } });
     const customers = prog.requirements.find((r: any) => r.requirement === "minActiveCustomers");
     expect(customers).toMatchObject({ tier: "ELITE", met: false, actual: 30, required: 50, shortfall: 20 });
     expect(prog.requirements.find((r: any) => r.requirement === "bidirectionalApp")).toMatchObject({ rule: "R-TIER-6", met: false });
     expect(prog.note).toMatch(/Informational/);
     expect(await counts()).toEqual(before);
-    const other = await t.gql(`query($id: ID!) { partner(id: $id) { tierProgress { __typename } } }`, { id: gid("Partner", p.select.partner.id) }, tokens.bidi);
+    const other = await t.gql(`query($id: ID!) { partner(id: $id) { tierProgress { __typename } } }`, { id: gid("Partner", p.bidi.partner.id) }, tokens.select);
     expect(other.data?.partner ?? null).toBeNull();
   });
 
