@@ -147,24 +147,51 @@ describe("R-USE-1: usage per app per month", () => {
   });
 });
 
+/** A fixture built on first use and shared after: each test asks for the stage it starts from, so any test runs alone. */
+const once = <T>(build: () => Promise<T>) => {
+  let built: Promise<T> | undefined;
+  return () => (built ??= build());
+};
+
+/** Northwind Scheduler silent since 2026: the sweep of 2027-01-05 puts it at risk, the same sweep again does nothing. */
+const atRisk = once(async () => {
+  const app = await appNamed("Northwind Scheduler");
+  await silence(app.id);
+  const first = ok(await sweep("2027-01-05"));
+  const listing = await listingOf("Northwind Scheduler");
+  const events = await prisma().event.count();
+  const again = ok(await sweep("2027-01-05"));
+  return { app, first, listing, again, events, eventsAfter: await prisma().event.count(), versionAfter: (await prisma().listing.findUniqueOrThrow({ where: { id: listing.id } })).version };
+});
+/** Then usage of 2027-01 recorded before the deadline: the sweep of 2027-01-20 recovers it. */
+const recovered = once(async () => {
+  const { app } = await atRisk();
+  ok(await record(w.staffToken, [row(app.id, "2027-01", 3)]));
+  return { sweep: ok(await sweep("2027-01-20")), listing: await listingOf("Northwind Scheduler") };
+});
+/** Then the usage of 2027-01 corrected to 0: at risk again on 2027-02-01, delisted when the deadline has passed. */
+const delisted = once(async () => {
+  const { app } = await atRisk();
+  await recovered();
+  ok(await record(w.staffToken, [row(app.id, "2027-01", 0)]));
+  const sweeps = [];
+  for (const day of ["2027-02-01", "2027-03-02", "2027-03-03", "2027-03-03"]) sweeps.push(ok(await sweep(day)));
+  return { sweeps, listing: await listingOf("Northwind Scheduler") };
+});
+
 describe("R-USE-2 / R-USE-3: the low-usage sweep", () => {
   it("R-USE-2: a live listing under the minimum goes AT_RISK with a notice and a deadline; sweeping again changes nothing", async () => {
-    const app = await appNamed("Northwind Scheduler");
-    await silence(app.id);
-    const first = ok(await sweep("2027-01-05"));
+    const { first, listing: l, again, events, eventsAfter, versionAfter } = await atRisk();
     expect(first).toMatchObject({ putAtRisk: 1, delisted: 0, recovered: 0, minimum: 1, windowMonths: 12, noticeDays: 30 });
-    const l = await listingOf("Northwind Scheduler");
     expect(l.state).toBe("AT_RISK");
     expect(l.atRiskDeadline?.toISOString()).toBe("2027-02-04T00:00:00.000Z");
-    const events = await prisma().event.count();
-    const again = ok(await sweep("2027-01-05"));
     expect(again).toMatchObject({ putAtRisk: 0, delisted: 0, recovered: 0, examined: first.examined });
-    expect(await prisma().event.count()).toBe(events);
-    expect((await prisma().listing.findUniqueOrThrow({ where: { id: l.id } })).version).toBe(l.version);
+    expect(eventsAfter).toBe(events);
+    expect(versionAfter).toBe(l.version);
   });
 
   it("R-USE-2: each listing and app shows its delisting risk: trailing customers, minimum, status, deadline", async () => {
-    const l = await listingOf("Northwind Scheduler");
+    const l = (await atRisk()).listing;
     const q = `query($id: ID!, $app: ID!) {
       node(id: $id) { ... on Listing { delistingRisk(asOf: "2027-01-06") { state trailingActiveCustomers minimum status deadline nextSweepAction windowFrom windowThrough explanation } } }
       app: node(id: $app) { ... on App { delistingRisk(asOf: "2027-01-06") { status deadline } } } }`;
@@ -185,22 +212,18 @@ describe("R-USE-2 / R-USE-3: the low-usage sweep", () => {
   });
 
   it("R-USE-2: usage recovered before the deadline returns the listing to LIVE", async () => {
-    const app = await appNamed("Northwind Scheduler");
-    ok(await record(w.staffToken, [row(app.id, "2027-01", 3)]));
-    expect(ok(await sweep("2027-01-20"))).toMatchObject({ recovered: 1, putAtRisk: 0 });
-    const l = await listingOf("Northwind Scheduler");
+    const { sweep: swept, listing: l } = await recovered();
+    expect(swept).toMatchObject({ recovered: 1, putAtRisk: 0 });
     expect(l).toMatchObject({ state: "LIVE", atRiskDeadline: null, atRiskSince: null });
   });
 
   it("R-USE-2: without recovery by the deadline the listing is DELISTED with reason LOW_USAGE", async () => {
-    const app = await appNamed("Northwind Scheduler");
-    ok(await record(w.staffToken, [row(app.id, "2027-01", 0)]));
-    expect(ok(await sweep("2027-02-01"))).toMatchObject({ putAtRisk: 1 });
-    expect(ok(await sweep("2027-03-02"))).toMatchObject({ delisted: 0, putAtRisk: 0 });
-    expect(ok(await sweep("2027-03-03"))).toMatchObject({ delisted: 1 });
-    const l = await listingOf("Northwind Scheduler");
+    const { sweeps, listing: l } = await delisted();
+    expect(sweeps[0]).toMatchObject({ putAtRisk: 1 });
+    expect(sweeps[1]).toMatchObject({ delisted: 0, putAtRisk: 0 });
+    expect(sweeps[2]).toMatchObject({ delisted: 1 });
     expect(l).toMatchObject({ state: "DELISTED", delistReason: "LOW_USAGE", atRiskDeadline: null });
-    expect(ok(await sweep("2027-03-03"))).toMatchObject({ delisted: 0, putAtRisk: 0, recovered: 0 });
+    expect(sweeps[3]).toMatchObject({ delisted: 0, putAtRisk: 0, recovered: 0 });
     const storefront = await t.gql(`{ listings(first: 50) { edges { node { id } } } }`);
     expect(storefront.data.listings.edges.map((e: any) => e.node.id)).not.toContain(gid("Listing", l.id));
   });
@@ -213,7 +236,7 @@ describe("R-USE-2 / R-USE-3: the low-usage sweep", () => {
   });
 
   it("R-USE-3: every notice, recovery and delisting is an event for the partner's dashboard and in the listing's history", async () => {
-    const l = await listingOf("Northwind Scheduler");
+    const l = (await delisted()).listing;
     const q = `query($id: ID!) { node(id: $id) { ... on Listing { events(first: 20) { edges { node { type before after reason } } } } } }`;
     const r = await t.gql(q, { id: gid("Listing", l.id) }, w.partners.northwind.adminToken);
     const types = r.data.node.events.edges.map((e: any) => e.node.type).filter((x: string) => x.startsWith("listing.low-usage") || x === "listing.delisted");
@@ -241,7 +264,7 @@ describe("R-USE-4: re-applying a low-usage-delisted app", () => {
   it("R-USE-4: delisted → a test customer again → re-application validation showing its usage → passed → IN_REVIEW → approved → LIVE", async () => {
     const nw = w.partners.northwind;
     const app = await appNamed("Northwind Scheduler");
-    const listing = await listingOf("Northwind Scheduler");
+    const listing = (await delisted()).listing;
     expect(listing).toMatchObject({ state: "DELISTED", delistReason: "LOW_USAGE" });
     const customer = ok(await call(t, nw.adminToken, "mutation", "", `registerTestCustomer(appId: "${gid("App", app.id)}", customerRef: "again-1", customerName: "Keystone Builders")`, "{ id }"));
     ok(await call(t, nw.adminToken, "mutation", "", `recordTestCustomerUse(testCustomerId: "${customer.id}")`, "{ id }"));
