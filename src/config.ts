@@ -16,6 +16,8 @@ export interface Config {
   readonly authSecret: string | undefined;
   readonly migrateOnStart: boolean;
   readonly seedDemoData: boolean;
+  /** With the demo data, the generated demo catalogue (seed/catalogue.ts): a storefront worth searching. */
+  readonly demoCatalogue: boolean;
   /** The server's notion of today for program rules (demos, tests): PROGRAM_TODAY=2026-06-15. */
   readonly programToday: Date | undefined;
   readonly shutdownGraceMs: number;
@@ -131,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     authSecret,
     migrateOnStart: parseBool("MIGRATE_ON_START", env.MIGRATE_ON_START, true),
     seedDemoData: parseBool("SEED_DEMO_DATA", env.SEED_DEMO_DATA, databaseUrl === undefined),
+    demoCatalogue: parseBool("DEMO_CATALOGUE", env.DEMO_CATALOGUE, true),
     programToday: env.PROGRAM_TODAY ? parseDate("PROGRAM_TODAY", env.PROGRAM_TODAY) : undefined,
     shutdownGraceMs: Number(graceRaw),
     limits: loadLimits(env),

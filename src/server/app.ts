@@ -7,6 +7,7 @@ import { createEventFeed, type EventFeed } from "../events/feed.js";
 import { createIdempotencyKeys } from "../program/idempotency.js";
 import type { Clock } from "../program/clock.js";
 import { createProgram, type Program } from "../program/program.js";
+import { seedDemoCatalogue } from "../seed/catalogue.js";
 import { seedDemoData } from "../seed/demo.js";
 import { listenAdminSocket } from "./admin-socket.js";
 import { createRateLimiter } from "./rate-limit.js";
@@ -59,6 +60,7 @@ export async function createService(config: Config, opts: ServiceOptions = {}): 
     if (config.seedDemoData) {
       const seeded = await seedDemoData(program);
       if (seeded) log("loaded demo data");
+      if (config.demoCatalogue && (await seedDemoCatalogue(program))) log("loaded the demo catalogue");
     }
     const tokens = createTokenService(await resolveAuthSecret(config.authSecret, config.dataDir));
     const feed = await createEventFeed({ prisma: db.prisma, bus, pollMs: config.eventPollMs });

@@ -29,7 +29,8 @@ export const running = new Set<ChildProcess>();
 
 /** Only what the process needs: the test runner's own DATABASE_URL, NODE_ENV etc. must not leak in. */
 export function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: os.tmpdir(), ...env };
+  // Servers started by tests load the four named demo partners only; the catalogue has a test of its own.
+  return { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: os.tmpdir(), DEMO_CATALOGUE: "false", ...env };
 }
 
 let built = false;
