@@ -11,10 +11,10 @@
 import { execFile, execFileSync, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort } from "../test/support/processes.js";
 import { machine, progress, writeSection } from "./results-file.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -28,16 +28,6 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const baseEnv = (dataDir: string, port = 0) => ({
   PATH: process.env.PATH!, HOME: process.env.HOME!, TMPDIR: os.tmpdir(), DATA_DIR: dataDir, PORT: String(port), NO_COLOR: "1",
