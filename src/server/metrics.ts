@@ -11,6 +11,7 @@ import type { EventFeed } from "../events/feed.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import type { Context } from "../graphql/context.js";
 import { clientErrorCode, isUnexpected } from "./logging.js";
+import { GROUP_SOURCE } from "./fan-out.js";
 
 // Process metrics are per process, not per service: one registry for them, shared.
 let processRegistry: Registry | undefined;
@@ -125,6 +126,8 @@ export function createMetrics(opts: { prisma: PrismaClient; feed: EventFeed; bus
       };
     },
     onSubscribe({ args }) {
+      // A fan-out group's own execution is no client's subscription: its members are counted.
+      if ((args.contextValue as unknown as Record<symbol, unknown>)[GROUP_SOURCE]) return;
       const op = getOperationAST(args.document, args.operationName);
       const first = op?.selectionSet.selections.find((s) => s.kind === Kind.FIELD);
       operations.inc({ type: "subscription", field: first?.kind === Kind.FIELD ? first.name.value : "" });
