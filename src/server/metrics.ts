@@ -11,7 +11,7 @@ import type { EventFeed } from "../events/feed.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import type { Context } from "../graphql/context.js";
 import { clientErrorCode, isUnexpected } from "./logging.js";
-import { GROUP_SOURCE } from "./fan-out.js";
+import { GROUP_SOURCE, type FanOut } from "./fan-out.js";
 
 // Process metrics are per process, not per service: one registry for them, shared.
 let processRegistry: Registry | undefined;
@@ -43,7 +43,7 @@ export interface ServiceMetrics {
   readonly contentType: string;
 }
 
-export function createMetrics(opts: { prisma: PrismaClient; feed: EventFeed; bus: EventBus }): ServiceMetrics {
+export function createMetrics(opts: { prisma: PrismaClient; feed: EventFeed; bus: EventBus; fanOut?: FanOut }): ServiceMetrics {
   const { prisma, feed, bus } = opts;
   const registry = new Registry();
   const httpRequests = new Counter({
@@ -73,6 +73,21 @@ export function createMetrics(opts: { prisma: PrismaClient; feed: EventFeed; bus
   const activeSubscriptions = new Gauge({
     name: "graphql_active_subscriptions", help: "GraphQL subscriptions open on this process (WebSocket and SSE).", registers: [registry],
   });
+  const fanOut = opts.fanOut;
+  if (fanOut) {
+    new Gauge({
+      name: "graphql_subscription_groups", help: "Groups of identical WebSocket subscriptions (one visibility class) sharing one execution per event.",
+      registers: [registry], collect() { this.set(fanOut.stats().groups); },
+    });
+    new Gauge({
+      name: "graphql_subscription_grouped", help: "WebSocket subscriptions served by a group (the rest run alone: resumes, detached members, fields declared alone).",
+      registers: [registry], collect() { this.set(fanOut.stats().members); },
+    });
+    new Gauge({
+      name: "graphql_subscription_detached", help: "Group members detached onto their own cursor since the start because their socket fell behind.",
+      registers: [registry], collect() { this.set(fanOut.stats().detached); },
+    });
+  }
   new Gauge({
     name: "event_feed_listeners", help: "Listeners on this process's event feed: subscriptions and the server's own (storefront cache, token revocations).",
     registers: [registry], collect() { this.set(feed.size()); },
