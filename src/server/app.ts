@@ -11,7 +11,7 @@ import { seedDemoData } from "../seed/demo.js";
 import { listenAdminSocket } from "./admin-socket.js";
 import { createRateLimiter } from "./rate-limit.js";
 import { createHttpApp, type HttpApp } from "./http.js";
-import { createFanOut } from "./fan-out.js";
+import { createFanOut, type FanOut } from "./fan-out.js";
 import { useIdempotencyKeys } from "./idempotency.js";
 import { silentLogger, useRequestLog, type Logger } from "./logging.js";
 import { createMetrics, type ServiceMetrics } from "./metrics.js";
@@ -64,8 +64,9 @@ export async function createService(config: Config, opts: ServiceOptions = {}): 
     const tokens = createTokenService(await resolveAuthSecret(config.authSecret, config.dataDir));
     const feed = await createEventFeed({ prisma: db.prisma, bus, pollMs: config.eventPollMs });
     const rateLimiter = createRateLimiter(config.redisUrl);
-    const fanOut = createFanOut({ feed });
-    const metrics = createMetrics({ prisma: db.prisma, feed, bus, fanOut });
+    let fanOut: FanOut | undefined;
+    const metrics = createMetrics({ prisma: db.prisma, feed, bus, fanOutStats: () => fanOut?.stats() ?? { groups: 0, members: 0, detached: 0 } });
+    fanOut = createFanOut({ feed, observer: metrics.fanOutObserver });
     const storefrontCache = createStorefrontCache({ ttlMs: config.storefrontCacheMs });
     const stopStorefrontCache = storefrontCache.follow(feed);
     const yoga = createProgramYoga({

@@ -35,6 +35,13 @@ export interface FanOutTarget {
   query: string;
 }
 
+/** What the metrics count: messages per subscription field (grouped or alone), and each group's lag behind the commit. */
+export interface FanOutObserver {
+  delivered(field: string, via: "group" | "alone", messages: number): void;
+  /** Seconds from an event's time to its frames being written, once per event per group. */
+  lag(seconds: number): void;
+}
+
 export interface FanOutStats {
   groups: number;
   members: number;
@@ -44,6 +51,8 @@ export interface FanOutStats {
 export interface FanOut {
   /** graphql-ws' `subscribe`: groups the subscription when it may, else runs it as before. */
   subscribe(args: ExecutionArgs, target: FanOutTarget | undefined, subscribe: Subscribe): Promise<unknown>;
+  /** graphql-ws' `onNext`: one message sent by graphql-ws itself (a subscription running alone). */
+  sentAlone(args: ExecutionArgs): void;
   stats(): FanOutStats;
 }
 
@@ -61,6 +70,7 @@ export function nextPayload(result: ExecutionResult): string {
 /** The part of graphql-ws' `next` message before its payload, for one subscription id. */
 export const nextPrefix = (id: string) => Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
 const CLOSE = Buffer.from("}");
+const TEXT = { binary: false } as const;
 
 class Member {
   /** The position this member is owed events after; null until read (events meanwhile wait in `held`). */
@@ -128,21 +138,26 @@ class Member {
     this.last = position;
     const held = this.held;
     this.held = [];
-    for (const h of held) this.deliver(h.position, h.payload);
+    for (const h of held) if (this.deliver(h.position, h.payload)) this.group?.observer?.delivered(this.group.field, "group", 1);
   }
 
-  deliver(position: bigint, payload: Buffer) {
-    if (this.ended || this.own) return;
+  /** Writes the event's frame unless this member is not owed it; whether it was written. */
+  deliver(position: bigint, payload: Buffer): boolean {
+    if (this.ended || this.own) return false;
     if (this.start === null) {
       this.held.push({ position, payload });
-      return;
+      return false;
     }
-    if (position <= this.start) return; // committed before this member subscribed
+    if (position <= this.start) return false; // committed before this member subscribed
     const socket = this.target.socket;
-    if (socket.readyState !== socket.OPEN) return; // closing: graphql-ws ends the subscription
-    if (socket.bufferedAmount > DETACH_BUFFERED_BYTES) return this.detach();
+    if (socket.readyState !== socket.OPEN) return false; // closing: graphql-ws ends the subscription
+    if (socket.bufferedAmount > DETACH_BUFFERED_BYTES) {
+      this.detach();
+      return false;
+    }
     this.last = position;
-    socket.send(Buffer.concat([this.prefix, payload, CLOSE], this.prefix.length + payload.length + 1), { binary: false });
+    socket.send(Buffer.concat([this.prefix, payload, CLOSE], this.prefix.length + payload.length + 1), TEXT);
+    return true;
   }
 
   /** Its own cursor from the last event written: graphql-ws' loop executes and sends, waiting for each write. */
@@ -166,8 +181,10 @@ class Group {
   readonly members = new Set<Member>();
   /** The position of the event whose result the source is yielding (set by the group's feed). */
   position = 0n;
+  /** When that event happened (its row's time). */
+  occurredAt = 0;
   source: AsyncIterator<ExecutionResult> | null = null;
-  constructor(readonly key: string, private readonly onEmpty: (g: Group) => void) {}
+  constructor(readonly key: string, readonly field: string, readonly observer: FanOutObserver | undefined, private readonly onEmpty: (g: Group) => void) {}
 
   add(m: Member) {
     m.group = this;
@@ -189,7 +206,12 @@ class Group {
         if (r.done) break;
         if (this.members.size === 0) continue;
         const payload = Buffer.from(nextPayload(r.value));
-        for (const m of this.members) m.deliver(this.position, payload);
+        let sent = 0;
+        for (const m of this.members) if (m.deliver(this.position, payload)) sent++;
+        if (this.observer) {
+          this.observer.delivered(this.field, "group", sent);
+          this.observer.lag((Date.now() - this.occurredAt) / 1000);
+        }
       }
       this.finish();
     } catch (err) {
@@ -213,15 +235,21 @@ function rootField(args: ExecutionArgs): string | null {
   return sel.kind === Kind.FIELD ? sel.name.value : null;
 }
 
-export function createFanOut(opts: { feed: EventFeed }): FanOut {
-  const { feed } = opts;
+export function createFanOut(opts: { feed: EventFeed; observer?: FanOutObserver }): FanOut {
+  const { feed, observer } = opts;
+  const fields = new WeakMap<object, string>();
+  const fieldOf = (args: ExecutionArgs) => {
+    let f = fields.get(args.document);
+    if (f === undefined) fields.set(args.document, (f = rootField(args) ?? ""));
+    return f;
+  };
   const groups = new Map<string, Group>();
   const starting = new Map<string, Promise<Group | null>>();
   let detached = 0;
 
   /** The group's one execution: the first member's arguments and context, with a feed that notes positions. */
-  async function startGroup(key: string, args: ExecutionArgs, subscribe: Subscribe): Promise<Group | null> {
-    const group = new Group(key, (g) => {
+  async function startGroup(key: string, field: string, args: ExecutionArgs, subscribe: Subscribe): Promise<Group | null> {
+    const group = new Group(key, field, observer, (g) => {
       if (groups.get(key) === g) groups.delete(key);
     });
     const ctx = args.contextValue as Record<string, unknown>;
@@ -232,7 +260,10 @@ export function createFanOut(opts: { feed: EventFeed }): FanOut {
         return {
           next: async () => {
             const r = await inner.next();
-            if (!r.done) group.position = r.value.position;
+            if (!r.done) {
+              group.position = r.value.position;
+              group.occurredAt = r.value.occurredAt.getTime();
+            }
             return r;
           },
           return: () => inner.return!(),
@@ -250,6 +281,12 @@ export function createFanOut(opts: { feed: EventFeed }): FanOut {
   }
 
   return {
+    sentAlone(args) {
+      if (!observer) return;
+      const field = fieldOf(args);
+      if (field) observer.delivered(field, "alone", 1); // queries and mutations over WebSocket are not counted
+    },
+
     stats: () => ({ groups: groups.size, members: [...groups.values()].reduce((n, g) => n + g.members.size, 0), detached }),
 
     async subscribe(args, target, subscribe) {
@@ -276,7 +313,7 @@ export function createFanOut(opts: { feed: EventFeed }): FanOut {
       if (!group) {
         let pending = starting.get(key);
         if (!pending) {
-          pending = startGroup(key, args, subscribe).finally(() => starting.delete(key));
+          pending = startGroup(key, field, args, subscribe).finally(() => starting.delete(key));
           starting.set(key, pending);
           const started = await pending;
           if (started) {

@@ -107,6 +107,8 @@ export function createHttpApp(opts: {
         const root = (args as { rootValue: { subscribe(a: ExecutionArgs): unknown; fanOut?: FanOutTarget } }).rootValue;
         return fanOut.subscribe(args as ExecutionArgs, root.fanOut, root.subscribe) as never;
       },
+      // A subscription running alone is sent by graphql-ws itself: counted here (a group counts its own).
+      onNext: (_ctx, _id, _payload, args) => void fanOut.sentAlone(args),
       onSubscribe: async (ctx, id, params) => {
         const extra = ctx.extra as { request: IncomingMessage; viewer?: Viewer };
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({

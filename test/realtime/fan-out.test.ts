@@ -104,6 +104,10 @@ describe("fan-out by group", () => {
     for (const r of [...publicMembers, ...partnerMembers]) expect(r.positions()).toEqual([before, ...positions]);
     expect(alone.positions()).toEqual(positions);
     for (const r of publicMembers) expect(r.frames.slice(1)).toEqual(alone.frames);
+    const sent = await t.service.metrics.text();
+    expect(sent).toContain('graphql_subscription_messages_total{field="listingChanges",via="group"} 132');
+    expect(sent).toContain('graphql_subscription_messages_total{field="listingChanges",via="alone"} 3');
+    expect(sent).toMatch(/^graphql_subscription_delivery_lag_seconds_count 8$/m); // 4 events × 2 groups
     expect(alone.frames[0]).toMatch(/^\{"id":"1","type":"next","payload":\{"data":\{"listingChanges":\{"position":"/);
     await closeAll([...publicMembers, ...partnerMembers, alone]);
     await until(() => false, 300);
