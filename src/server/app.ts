@@ -65,7 +65,7 @@ export async function createService(config: Config, opts: ServiceOptions = {}): 
     const feed = await createEventFeed({ prisma: db.prisma, bus, pollMs: config.eventPollMs });
     const rateLimiter = createRateLimiter(config.redisUrl);
     let fanOut: FanOut | undefined;
-    const metrics = createMetrics({ prisma: db.prisma, feed, bus, fanOutStats: () => fanOut?.stats() ?? { groups: 0, members: 0, detached: 0 } });
+    const metrics = createMetrics({ prisma: db.prisma, feed, bus, fanOutStats: () => fanOut?.stats() ?? { groups: 0, members: 0, detached: 0, rejoined: 0 } });
     fanOut = createFanOut({ feed, observer: metrics.fanOutObserver });
     const storefrontCache = createStorefrontCache({ ttlMs: config.storefrontCacheMs });
     const stopStorefrontCache = storefrontCache.follow(feed);

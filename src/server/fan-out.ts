@@ -9,7 +9,7 @@
 // before. A subscription with `after` (a resume) runs alone, as before, with its own cursor.
 // A member whose socket falls behind (bufferedAmount over a bound) is detached: its placeholder turns
 // into its own cursor from the last event it was sent, and graphql-ws' own loop (which waits for each
-// write) serves it from then on.
+// write) serves it until it has caught up with the group, which it then rejoins.
 import { getOperationAST, Kind, type ExecutionArgs, type ExecutionResult, type GraphQLError } from "graphql";
 import type { WebSocket } from "ws";
 import type { Viewer } from "../auth/viewer.js";
@@ -46,6 +46,7 @@ export interface FanOutStats {
   groups: number;
   members: number;
   detached: number;
+  rejoined: number;
 }
 
 export interface FanOut {
@@ -85,14 +86,22 @@ class Member {
   readonly prefix: Buffer;
   group: Group | null = null;
 
-  constructor(readonly target: FanOutTarget, readonly feed: EventFeed, readonly opts: FeedOpts, private readonly onDetach: () => void) {
+  constructor(
+    readonly target: FanOutTarget, readonly feed: EventFeed, readonly opts: FeedOpts,
+    private readonly events: { detached(): void; rejoined(): void; group(): Group | undefined },
+  ) {
     this.prefix = nextPrefix(target.id);
   }
 
   /** The placeholder graphql-ws iterates (through graphql-js' map of it). */
   readonly iterator: AsyncIterableIterator<ProgramEventRow> = {
     next: () => {
-      if (this.own) return this.own.next();
+      if (this.own && !this.rejoin()) {
+        return this.own.next().then((r) => {
+          if (!r.done) this.last = r.value.position;
+          return r;
+        });
+      }
       if (this.ended) return Promise.resolve(DONE);
       return new Promise((resolve, reject) => {
         this.waiting = { resolve, reject };
@@ -162,8 +171,27 @@ class Member {
 
   /** Its own cursor from the last event written: graphql-ws' loop executes and sends, waiting for each write. */
   private detach() {
-    this.onDetach();
+    this.events.detached();
     this.alone(this.last);
+  }
+
+  /**
+   * Back into the group once its own cursor has sent everything the group has written and its socket
+   * has drained. Called between two of graphql-ws' sends, so nothing is in flight for this member; the
+   * group writes it what comes after the last event it was sent (an event the group is executing
+   * right now included).
+   */
+  private rejoin(): boolean {
+    const group = this.events.group();
+    if (!group || this.ended || this.last < group.delivered) return false;
+    if (this.target.socket.bufferedAmount > DETACH_BUFFERED_BYTES / 4) return false;
+    const own = this.own!;
+    this.own = null;
+    void own.return?.();
+    this.start = this.last;
+    group.add(this);
+    this.events.rejoined();
+    return true;
   }
 
   /** Runs on its own cursor after `after`, as a subscription that is not grouped. */
@@ -183,6 +211,8 @@ class Group {
   position = 0n;
   /** When that event happened (its row's time). */
   occurredAt = 0;
+  /** The position of the last event whose frames were written. */
+  delivered = 0n;
   source: AsyncIterator<ExecutionResult> | null = null;
   constructor(readonly key: string, readonly field: string, readonly observer: FanOutObserver | undefined, private readonly onEmpty: (g: Group) => void) {}
 
@@ -206,6 +236,7 @@ class Group {
         if (r.done) break;
         if (this.members.size === 0) continue;
         const payload = Buffer.from(nextPayload(r.value));
+        this.delivered = this.position;
         let sent = 0;
         for (const m of this.members) if (m.deliver(this.position, payload)) sent++;
         if (this.observer) {
@@ -246,6 +277,7 @@ export function createFanOut(opts: { feed: EventFeed; observer?: FanOutObserver 
   const groups = new Map<string, Group>();
   const starting = new Map<string, Promise<Group | null>>();
   let detached = 0;
+  let rejoined = 0;
 
   /** The group's one execution: the first member's arguments and context, with a feed that notes positions. */
   async function startGroup(key: string, field: string, args: ExecutionArgs, subscribe: Subscribe): Promise<Group | null> {
@@ -287,7 +319,7 @@ export function createFanOut(opts: { feed: EventFeed; observer?: FanOutObserver 
       if (field) observer.delivered(field, "alone", 1); // queries and mutations over WebSocket are not counted
     },
 
-    stats: () => ({ groups: groups.size, members: [...groups.values()].reduce((n, g) => n + g.members.size, 0), detached }),
+    stats: () => ({ groups: groups.size, members: [...groups.values()].reduce((n, g) => n + g.members.size, 0), detached, rejoined }),
 
     async subscribe(args, target, subscribe) {
       const field = target && rootField(args);
@@ -301,7 +333,7 @@ export function createFanOut(opts: { feed: EventFeed; observer?: FanOutObserver 
         ...feed,
         subscribe(o) {
           if (o.after !== null || member) return feed.subscribe(o); // a resume runs alone
-          member = new Member(target, feed, o, () => void detached++);
+          member = new Member(target, feed, o, { detached: () => void detached++, rejoined: () => void rejoined++, group: () => groups.get(key) });
           return member.iterator;
         },
       };

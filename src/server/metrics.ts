@@ -89,6 +89,10 @@ export function createMetrics(opts: { prisma: PrismaClient; feed: EventFeed; bus
       name: "graphql_subscription_detached", help: "Group members detached onto their own cursor since the start because their socket fell behind.",
       registers: [registry], collect() { this.set(fanOutStats().detached); },
     });
+    new Gauge({
+      name: "graphql_subscription_rejoined", help: "Detached members that caught up and rejoined their group since the start.",
+      registers: [registry], collect() { this.set(fanOutStats().rejoined); },
+    });
   }
   const subscriptionMessages = new Counter({
     name: "graphql_subscription_messages_total", help: "Subscription messages sent over WebSocket, by root field and whether a group or the subscription alone sent it.",
