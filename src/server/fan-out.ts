@@ -345,7 +345,8 @@ export function createFanOut(opts: { feed: EventFeed; observer?: FanOutObserver 
       if (!group) {
         let pending = starting.get(key);
         if (!pending) {
-          pending = startGroup(key, field, args, subscribe).finally(() => starting.delete(key));
+          // A group that cannot start (its subscribe threw) leaves its members to run alone.
+          pending = startGroup(key, field, args, subscribe).catch(() => null).finally(() => starting.delete(key));
           starting.set(key, pending);
           const started = await pending;
           if (started) {
