@@ -183,7 +183,8 @@ class Member {
    */
   private rejoin(): boolean {
     const group = this.events.group();
-    if (!group || this.ended || this.last < group.delivered) return false;
+    // The group covers every event after its own start, which it has passed once it has written one.
+    if (!group || this.ended || group.delivered === 0n || this.last < group.delivered) return false;
     if (this.target.socket.bufferedAmount > DETACH_BUFFERED_BYTES / 4) return false;
     const own = this.own!;
     this.own = null;
@@ -198,6 +199,7 @@ class Member {
   alone(after: bigint) {
     this.group?.remove(this);
     this.group = null;
+    this.last = after;
     this.own = this.feed.subscribe({ ...this.opts, after });
     const w = this.waiting;
     this.waiting = null;
