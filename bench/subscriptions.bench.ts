@@ -293,6 +293,17 @@ ${row("floor: bare \`ws\` broadcast of one prebuilt frame (same clients, same fr
 | sustained ${achieved.toFixed(1)} events/s to 1,000 for ${SUSTAIN_SECONDS} s (${(achieved * 1000).toFixed(0)} messages/s) | lost ${sus.lost}, duplicates ${sus.dupes}, out of order ${sus.disorder}; p50 ${fmt(sus.p50)} ms, p99 ${fmt(sus.p99)} ms (from the commit: ${fmt(fromCommit.p50)} / ${fmt(fromCommit.p99)} ms; the publisher's own commit: ${fmt(percentile(commitMs, 50))} / ${fmt(percentile(commitMs, 99))} ms); backlog drained ${(drainMs / 1000).toFixed(2)} s after the last event; server ${us(sustainServerUs / Math.max(1, sus.received))} µs / message; the client process ${(sustainClientUs / elapsedS / 1e4).toFixed(0)} % of a core | 0 / 0 / 0: ${met(sus.lost === 0 && sus.dupes === 0 && sus.disorder === 0)}; drain ≤ 2 s: ${met(drainMs <= 2000)} |
 | subscribers at which p99 passes 500 ms | ${p99Limit ? p99Limit.n.toLocaleString("en") : `not reached up to ${ladder[ladder.length - 1]!.n.toLocaleString("en")}`} | report |
 
+Findings. Before grouping (issue 5's run of this benchmark, one execution per subscriber) the small selection
+cost ~45–50 µs of server CPU per message and the rich one ~270–320 µs, and the sustained run fell 17.8 s behind.
+Now each group runs one execution, one \`JSON.stringify\` and one \`Buffer\` per event; what each member costs is
+one copy of its id prefix + the shared payload + \`}\` and one \`ws\` send, so the rich selection costs little
+more than the small one (the listing is read once per event per group, not per subscriber) and 22 groups little
+more than one. What is left above the floor at 1,000 subscribers is the per-event work spread over them (the
+feed's table read, the Redis notice, the execution) and the server's idle work; with more subscribers per
+event the cost per message approaches the floor (ladder). The clients' process spends about as much CPU per
+message as the server. Subscriptions with \`after\` (resumes) run alone, as before (they do not join a group);
+SSE subscriptions are not grouped.
+
 Ladder (small selection, public; the 1,000 rung is the round above, the others 10 changes each):
 
 | subscribers | server µs / message | p50 ms | p99 ms | max ms | not received |
