@@ -21,6 +21,11 @@ export interface EventFeed {
     where: Prisma.EventWhereInput;
     matches: (e: ProgramEventRow) => boolean;
   }): AsyncIterableIterator<ProgramEventRow>;
+  /**
+   * Where a subscription without `after` that starts now starts: the table's head (or this process's,
+   * if higher). A subscription fanned out to a group (server/fan-out.ts) takes it as its own start.
+   */
+  startPosition(): Promise<bigint>;
   /** Live subscriptions on this process (metrics). */
   size(): number;
   close(): void;
@@ -153,6 +158,7 @@ export async function createEventFeed(opts: { prisma: PrismaClient; bus: EventBu
 
   return {
     head: () => head,
+    startPosition: tableHead,
     size: () => listeners.size,
     close() {
       closed = true;

@@ -111,3 +111,26 @@ export function canSeeEvent(viewer: Viewer, e: { marketplace: Marketplace | null
   if (e.marketplace === "FEDRAMP" && !viewer.fedrampCleared) return false;
   return !isIntegrationManager(viewer) || integrationManagerTypes.includes(e.type);
 }
+
+/**
+ * What the visibility rules read of a viewer: its kind, partner, role (staff's role; a partner
+ * member's role decides `partnerAdmin`) and FedRAMP clearance. Identity (memberId, staffId,
+ * apiTokenId, system) is left out: it names who acts (the event log's actor), never what one may see.
+ */
+export const VISIBILITY_CLASS_FIELDS = ["kind", "partnerId", "role", "fedrampCleared"] as const;
+
+/**
+ * The viewer's visibility class: two viewers of one class get the same answer from every
+ * predicate above and from every subscription declared to fan out by it (graphql/nodes/event.ts),
+ * so one execution per event serves a whole class (server/fan-out.ts).
+ */
+export function visibilityClass(viewer: Viewer): string {
+  switch (viewer.kind) {
+    case "public":
+      return "public";
+    case "partner":
+      return `partner:${viewer.partnerId}:${viewer.role}:${viewer.fedrampCleared ? "fedramp" : "commercial"}`;
+    case "staff":
+      return `staff:${viewer.role}:${viewer.fedrampCleared ? "fedramp" : "commercial"}`;
+  }
+}

@@ -12,6 +12,7 @@ import { seedDemoData } from "../seed/demo.js";
 import { listenAdminSocket } from "./admin-socket.js";
 import { createRateLimiter } from "./rate-limit.js";
 import { createHttpApp, type HttpApp } from "./http.js";
+import { createFanOut, type FanOut } from "./fan-out.js";
 import { useIdempotencyKeys } from "./idempotency.js";
 import { silentLogger, useRequestLog, type Logger } from "./logging.js";
 import { createMetrics, type ServiceMetrics } from "./metrics.js";
@@ -65,7 +66,9 @@ export async function createService(config: Config, opts: ServiceOptions = {}): 
     const tokens = createTokenService(await resolveAuthSecret(config.authSecret, config.dataDir));
     const feed = await createEventFeed({ prisma: db.prisma, bus, pollMs: config.eventPollMs });
     const rateLimiter = createRateLimiter(config.redisUrl);
-    const metrics = createMetrics({ prisma: db.prisma, feed, bus });
+    let fanOut: FanOut | undefined;
+    const metrics = createMetrics({ prisma: db.prisma, feed, bus, fanOutStats: () => fanOut?.stats() ?? { groups: 0, members: 0, detached: 0, rejoined: 0 } });
+    fanOut = createFanOut({ feed, observer: metrics.fanOutObserver });
     const storefrontCache = createStorefrontCache({ ttlMs: config.storefrontCacheMs });
     const stopStorefrontCache = storefrontCache.follow(feed);
     const yoga = createProgramYoga({
@@ -76,7 +79,7 @@ export async function createService(config: Config, opts: ServiceOptions = {}): 
       // Without a logger of the caller's (tests), Yoga keeps printing its errors to the console.
       logger: opts.logger,
     });
-    const http = createHttpApp({ yoga, program, db, tokens, maxBodyBytes: config.limits.maxBodyBytes, feed, wsReauthMs: config.wsReauthMs, metrics: { metrics, token: config.metricsToken } });
+    const http = createHttpApp({ yoga, program, db, tokens, maxBodyBytes: config.limits.maxBodyBytes, feed, wsReauthMs: config.wsReauthMs, metrics: { metrics, token: config.metricsToken }, fanOut });
     const admin = opts.adminSocket && db.kind === "pglite" ? await listenAdminSocket(yoga, config.dataDir, program, logger) : undefined;
     return {
       db, bus, program, tokens, yoga, http, feed, metrics, logger,

@@ -5,13 +5,14 @@ import type { AddressInfo } from "node:net";
 import { GraphQLError, type ExecutionArgs } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer, type WebSocket } from "ws";
-import { resolveViewer, UnauthenticatedError } from "../auth/viewer.js";
+import { resolveViewer, UnauthenticatedError, type Viewer } from "../auth/viewer.js";
 import type { TokenService } from "../auth/tokens.js";
 import type { Database } from "../db/database.js";
 import type { Program } from "../program/program.js";
 import { answerBeforeContinue, bodyTooLarge } from "./body-limit.js";
 import { serveGraphiQLAsset } from "./graphiql.js";
 import { createConnectionAuth } from "./ws-auth.js";
+import { createFanOut, type FanOut, type FanOutTarget } from "./fan-out.js";
 import type { EventFeed } from "../events/feed.js";
 import { serveMetrics, type ServiceMetrics } from "./metrics.js";
 import type { ProgramYoga } from "./yoga.js";
@@ -35,6 +36,8 @@ export function createHttpApp(opts: {
   feed: EventFeed;
   wsReauthMs: number;
   metrics?: { metrics: ServiceMetrics; token: string | undefined };
+  /** Groups identical subscriptions (fan-out.ts); one is made when not given. */
+  fanOut?: FanOut;
 }): HttpApp {
   const { yoga, program, db, tokens } = opts;
   let shuttingDown = false;
@@ -79,6 +82,7 @@ export function createHttpApp(opts: {
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: 1024 * 1024 });
   // ws repeats the HTTP server's errors here (a port in use); listen() already reports them.
   wss.on("error", () => {});
+  const fanOut = opts.fanOut ?? createFanOut({ feed: opts.feed });
   const connectionAuth = createConnectionAuth({ tokens, prisma: program.prisma, feed: opts.feed, everyMs: opts.wsReauthMs });
   useServer(
     {
@@ -98,16 +102,23 @@ export function createHttpApp(opts: {
         }
       },
       execute: (args: unknown) => (args as { rootValue: { execute(a: ExecutionArgs): unknown } }).rootValue.execute(args as ExecutionArgs) as never,
-      subscribe: (args: unknown) => (args as { rootValue: { subscribe(a: ExecutionArgs): unknown } }).rootValue.subscribe(args as ExecutionArgs) as never,
-      onSubscribe: async (ctx, _id, params) => {
-        const extra = ctx.extra as { request: IncomingMessage; viewer?: never; socket: WebSocket };
+      // Identical subscriptions of one visibility class share an execution per event (fan-out.ts).
+      subscribe: (args: unknown) => {
+        const root = (args as { rootValue: { subscribe(a: ExecutionArgs): unknown; fanOut?: FanOutTarget } }).rootValue;
+        return fanOut.subscribe(args as ExecutionArgs, root.fanOut, root.subscribe) as never;
+      },
+      // A subscription running alone is sent by graphql-ws itself: counted here (a group counts its own).
+      onNext: (_ctx, _id, _payload, args) => void fanOut.sentAlone(args),
+      onSubscribe: async (ctx, id, params) => {
+        const extra = ctx.extra as { request: IncomingMessage; viewer?: Viewer; socket: WebSocket };
         // GraphiQL sends an empty connection_init and its Headers tab with each subscribe message
-        // (payload.extensions.headers): such a token is that subscription's viewer, checked like the connection's.
+        // (payload.extensions.headers): such a token is that subscription's viewer (and so decides
+        // its fan-out group), checked like the connection's.
         let viewer = extra.viewer;
         const own = authorizationHeader(params.extensions);
         if (own !== undefined) {
           try {
-            viewer = (await resolveViewer(own, tokens, program.prisma)) as never;
+            viewer = await resolveViewer(own, tokens, program.prisma);
           } catch (err) {
             if (err instanceof UnauthenticatedError) return [new GraphQLError(err.message, { extensions: { code: "UNAUTHENTICATED" } })];
             throw err;
@@ -127,7 +138,11 @@ export function createHttpApp(opts: {
           document: parse(params.query),
           variableValues: params.variables,
           contextValue: await contextFactory(),
-          rootValue: { execute, subscribe },
+          rootValue: {
+            execute,
+            subscribe,
+            ...(viewer ? { fanOut: { id, socket: extra.socket, viewer, query: params.query } satisfies FanOutTarget } : {}),
+          },
         };
         const errors = validate(args.schema, args.document);
         if (errors.length) return errors;

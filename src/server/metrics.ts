@@ -11,6 +11,7 @@ import type { EventFeed } from "../events/feed.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import type { Context } from "../graphql/context.js";
 import { clientErrorCode, isUnexpected } from "./logging.js";
+import { GROUP_SOURCE, type FanOutObserver, type FanOutStats } from "./fan-out.js";
 
 // Process metrics are per process, not per service: one registry for them, shared.
 let processRegistry: Registry | undefined;
@@ -37,12 +38,14 @@ export interface ServiceMetrics {
   observeHttp(req: IncomingMessage, res: ServerResponse): void;
   /** The Yoga plugin for GraphQL operations and errors. */
   readonly plugin: Plugin<Context>;
+  /** What the subscriptions' fan-out reports (fan-out.ts). */
+  readonly fanOutObserver: FanOutObserver;
   /** The whole exposition text. */
   text(): Promise<string>;
   readonly contentType: string;
 }
 
-export function createMetrics(opts: { prisma: PrismaClient; feed: EventFeed; bus: EventBus }): ServiceMetrics {
+export function createMetrics(opts: { prisma: PrismaClient; feed: EventFeed; bus: EventBus; fanOutStats?: () => FanOutStats }): ServiceMetrics {
   const { prisma, feed, bus } = opts;
   const registry = new Registry();
   const httpRequests = new Counter({
@@ -72,6 +75,37 @@ export function createMetrics(opts: { prisma: PrismaClient; feed: EventFeed; bus
   const activeSubscriptions = new Gauge({
     name: "graphql_active_subscriptions", help: "GraphQL subscriptions open on this process (WebSocket and SSE).", registers: [registry],
   });
+  const fanOutStats = opts.fanOutStats;
+  if (fanOutStats) {
+    new Gauge({
+      name: "graphql_subscription_groups", help: "Groups of identical WebSocket subscriptions (one visibility class) sharing one execution per event.",
+      registers: [registry], collect() { this.set(fanOutStats().groups); },
+    });
+    new Gauge({
+      name: "graphql_subscription_grouped", help: "WebSocket subscriptions served by a group (the rest run alone: resumes, detached members, fields declared alone).",
+      registers: [registry], collect() { this.set(fanOutStats().members); },
+    });
+    new Gauge({
+      name: "graphql_subscription_detached", help: "Group members detached onto their own cursor since the start because their socket fell behind.",
+      registers: [registry], collect() { this.set(fanOutStats().detached); },
+    });
+    new Gauge({
+      name: "graphql_subscription_rejoined", help: "Detached members that caught up and rejoined their group since the start.",
+      registers: [registry], collect() { this.set(fanOutStats().rejoined); },
+    });
+  }
+  const subscriptionMessages = new Counter({
+    name: "graphql_subscription_messages_total", help: "Subscription messages sent over WebSocket, by root field and whether a group or the subscription alone sent it.",
+    labelNames: ["field", "via"] as const, registers: [registry],
+  });
+  const deliveryLag = new Histogram({
+    name: "graphql_subscription_delivery_lag_seconds", help: "From an event's time to its frames being written to a group's members (once per event per group).",
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry],
+  });
+  const fanOutObserver: FanOutObserver = {
+    delivered: (field, via, messages) => void (messages && subscriptionMessages.inc({ field, via }, messages)),
+    lag: (seconds) => deliveryLag.observe(Math.max(0, seconds)),
+  };
   new Gauge({
     name: "event_feed_listeners", help: "Listeners on this process's event feed: subscriptions and the server's own (storefront cache, token revocations).",
     registers: [registry], collect() { this.set(feed.size()); },
@@ -125,6 +159,8 @@ export function createMetrics(opts: { prisma: PrismaClient; feed: EventFeed; bus
       };
     },
     onSubscribe({ args }) {
+      // A fan-out group's own execution is no client's subscription: its members are counted.
+      if ((args.contextValue as unknown as Record<symbol, unknown>)[GROUP_SOURCE]) return;
       const op = getOperationAST(args.document, args.operationName);
       const first = op?.selectionSet.selections.find((s) => s.kind === Kind.FIELD);
       operations.inc({ type: "subscription", field: first?.kind === Kind.FIELD ? first.name.value : "" });
@@ -141,6 +177,7 @@ export function createMetrics(opts: { prisma: PrismaClient; feed: EventFeed; bus
   return {
     registry,
     plugin,
+    fanOutObserver,
     contentType: registry.contentType,
     observeHttp(req, res) {
       const start = performance.now();

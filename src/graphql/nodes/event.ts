@@ -8,6 +8,7 @@ import { visibleMarketplaces } from "../../domain/listings/marketplaces.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 import type { ProgramEventRow } from "../../events/feed.js";
 import type { Viewer } from "../../auth/viewer.js";
+import { fanOut } from "../fan-out.js";
 
 /** The event catalogue, as the API documents it. */
 const EVENT_TYPE_DESCRIPTION = [
@@ -83,6 +84,7 @@ builder.subscriptionType({});
 builder.subscriptionFields((t) => ({
   listingChanges: t.field({
     type: EventNode,
+    ...fanOut("visibilityClass"),
     description: "Changes to what a marketplace shows: listings going live, revised, put at risk, recovered, delisted (R-LIST-6).",
     args: {
       marketplace: t.arg({ type: MarketplaceEnum, required: false, defaultValue: "COMMERCIAL" }),
@@ -103,6 +105,7 @@ builder.subscriptionFields((t) => ({
   }),
   partnerEvents: t.field({
     type: EventNode,
+    ...fanOut("visibilityClass"),
     description: "Every event about one partner (validations, listings, low usage, tiers, leads, inquiries): its members and staff only.",
     args: {
       partnerId: t.arg.globalID({ required: true }),
@@ -124,6 +127,7 @@ builder.subscriptionFields((t) => ({
   }),
   programEvents: t.field({
     type: EventNode,
+    ...fanOut("visibilityClass"),
     description: "Every program event, for staff.",
     authScopes: { anyStaff: true },
     args: { after: t.arg.string({ required: false, description: "Resume after this event position." }) },

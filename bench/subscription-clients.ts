@@ -1,0 +1,117 @@
+// The subscriptions benchmark's clients, in a process of their own (forked by subscriptions.bench.ts)
+// so that the server's CPU and the clients' are measured apart. Raw graphql-transport-ws over `ws`,
+// one subscription (id "1") per connection; a frame is only scanned for its position, not parsed.
+import WebSocket from "ws";
+
+export interface Spec { token?: string; query: string }
+export type Command =
+  | { cmd: "connect"; url: string; specs: Spec[] }
+  | { cmd: "await"; position: number; timeoutMs: number }
+  | { cmd: "owed"; count: number }
+  | { cmd: "stats"; expected: [number, number][] }
+  | { cmd: "reset" }
+  | { cmd: "close"; count?: number };
+
+interface Conn { ws: WebSocket; positions: number[]; times: number[]; max: number; errors: number }
+
+const conns: Conn[] = [];
+const now = () => performance.timeOrigin + performance.now();
+const POSITION = /"position":"(\d+)"/;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function open(url: string, spec: Spec): Promise<Conn> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, "graphql-transport-ws");
+    const conn: Conn = { ws, positions: [], times: [], max: 0, errors: 0 };
+    ws.once("error", reject);
+    ws.on("open", () => ws.send(JSON.stringify({ type: "connection_init", payload: spec.token ? { authorization: `Bearer ${spec.token}` } : {} })));
+    ws.on("message", (data) => {
+      const text = data.toString();
+      const m = POSITION.exec(text);
+      if (m) {
+        const p = Number(m[1]);
+        conn.positions.push(p);
+        conn.times.push(now());
+        if (p > conn.max) conn.max = p;
+        if (text.includes('"errors"')) conn.errors++;
+        return;
+      }
+      if (text.includes('"connection_ack"')) {
+        ws.send(JSON.stringify({ id: "1", type: "subscribe", payload: { query: spec.query } }));
+        resolve(conn);
+      } else if (text.includes('"error"')) conn.errors++;
+    });
+  });
+}
+
+const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : NaN);
+
+async function handle(c: Command): Promise<unknown> {
+  switch (c.cmd) {
+    case "connect": {
+      const opened: Conn[] = [];
+      for (let i = 0; i < c.specs.length; i += 100) {
+        opened.push(...(await Promise.all(c.specs.slice(i, i + 100).map((s) => open(c.url, s)))));
+      }
+      conns.push(...opened);
+      return { connections: conns.length };
+    }
+    case "await": {
+      const deadline = Date.now() + c.timeoutMs;
+      while (Date.now() < deadline && conns.some((x) => x.max < c.position)) await sleep(2);
+      return { missing: conns.filter((x) => x.max < c.position).length };
+    }
+    case "owed":
+      return { owed: conns.reduce((n, x) => n + Math.max(0, c.count - x.positions.length), 0), received: conns.reduce((n, x) => n + x.positions.length, 0) };
+    case "stats": {
+      const sentAt = new Map(c.expected);
+      let lost = 0;
+      let dupes = 0;
+      let disorder = 0;
+      let errors = 0;
+      let received = 0;
+      let lastAt = 0;
+      const lat: number[] = [];
+      for (const x of conns) {
+        errors += x.errors;
+        const seen = new Set<number>();
+        for (let i = 0; i < x.positions.length; i++) {
+          const p = x.positions[i]!;
+          if (!sentAt.has(p)) continue;
+          received++;
+          if (seen.has(p)) dupes++;
+          seen.add(p);
+          if (i > 0 && p <= x.positions[i - 1]!) disorder++;
+          lat.push(x.times[i]! - sentAt.get(p)!);
+          if (x.times[i]! > lastAt) lastAt = x.times[i]!;
+        }
+        for (const p of sentAt.keys()) if (!seen.has(p)) lost++;
+      }
+      lat.sort((a, b) => a - b);
+      return { received, lost, dupes, disorder, errors, p50: percentile(lat, 50), p99: percentile(lat, 99), max: lat[lat.length - 1] ?? NaN, lastAt };
+    }
+    case "reset":
+      for (const x of conns) {
+        x.positions = [];
+        x.times = [];
+      }
+      return {};
+    case "close": {
+      const closing = conns.splice(0, c.count ?? conns.length);
+      await Promise.all(closing.map((x) => new Promise<void>((resolve) => {
+        if (x.ws.readyState === WebSocket.CLOSED) return resolve();
+        x.ws.once("close", () => resolve());
+        x.ws.close();
+      })));
+      return { connections: conns.length };
+    }
+  }
+}
+
+process.on("message", (m: { seq: number; command: Command }) => {
+  handle(m.command).then(
+    (result) => process.send!({ seq: m.seq, result }),
+    (err: unknown) => process.send!({ seq: m.seq, error: String(err) }),
+  );
+});
+process.on("disconnect", () => process.exit(0));
