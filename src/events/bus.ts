@@ -57,10 +57,23 @@ export function createEventBus(redisUrl: string | undefined): EventBus {
     publish: (channel: string, message: string) => publishClient.publish(channel, message).catch(() => 0),
   } as unknown as Redis;
   // Likewise subscribe()/unsubscribe(): closing before Redis connected would reject them unhandled.
+  // A SUBSCRIBE that failed (sent while the connection was being set up or torn down) is not one
+  // ioredis re-subscribes after a reconnect, and the instance would hear no notice again, living on
+  // the poll: the channels wanted are kept here and subscribed again whenever the client is ready.
+  const wanted = new Set<string>();
+  subscribeClient.on("ready", () => {
+    if (wanted.size) subscribeClient.subscribe(...wanted).catch(() => 0);
+  });
   const safeSubscriber = new Proxy(subscribeClient, {
     get(target, prop, receiver) {
       if (prop === "subscribe" || prop === "unsubscribe") {
-        return (...args: string[]) => (target[prop] as (...a: string[]) => Promise<unknown>)(...args).catch(() => 0);
+        return (...args: string[]) => {
+          for (const channel of args) {
+            if (prop === "subscribe") wanted.add(channel);
+            else wanted.delete(channel);
+          }
+          return (target[prop] as (...a: string[]) => Promise<unknown>)(...args).catch(() => 0);
+        };
       }
       const value = Reflect.get(target, prop, receiver);
       return typeof value === "function" ? value.bind(target) : value;
