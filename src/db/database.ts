@@ -13,9 +13,27 @@ import { applyPendingMigrations, pendingMigrationNames } from "./migrations.js";
 
 export type Db = PrismaClient;
 
+/** A statement of the hot read paths: its text, and the name it is prepared under on PostgreSQL. */
+export interface Statement {
+  readonly name: string;
+  readonly text: string;
+}
+
+/**
+ * Hand-written SQL beside Prisma (the storefront's reads): parameterized always; on PostgreSQL a
+ * named prepared statement per connection unless turned off (PREPARED_STATEMENTS=false, for a
+ * transaction-mode pooler such as PgBouncer, where consecutive statements may land on different
+ * server connections that never saw the PREPARE).
+ */
+export interface SqlRunner {
+  query<T>(statement: Statement, values: readonly unknown[]): Promise<T[]>;
+}
+
 export interface Database {
   readonly kind: "pglite" | "postgresql";
   readonly prisma: PrismaClient;
+  /** The same database, for hand-written statements (the adapter's pg Pool, or PGlite's own query API). */
+  readonly sql: SqlRunner;
   /** The adapter factory, for the schema engine (migrations). */
   readonly adapter: SqlMigrationAwareDriverAdapterFactory;
   /** Applies pending migrations; safe when several instances start at once. */
@@ -46,6 +64,8 @@ export interface OpenOptions {
   /** Load a PGlite data directory dump (tests start from a migrated snapshot). */
   pgliteSnapshot?: Blob | File | undefined;
   poolSize?: number;
+  /** Named prepared statements for SqlRunner on PostgreSQL (default true). */
+  preparedStatements?: boolean;
   log?: (event: { query: string; durationMs: number }) => void;
 }
 
@@ -79,6 +99,22 @@ function createClient(adapter: SqlMigrationAwareDriverAdapterFactory, opts: Open
       },
     },
   }) as unknown as PrismaClient;
+}
+
+/** With a query log (tests count statements), hand-written statements are logged like Prisma's. */
+function logged(runner: SqlRunner, opts: OpenOptions): SqlRunner {
+  const log = opts.log;
+  if (!log) return runner;
+  return {
+    async query<T>(s: Statement, values: readonly unknown[]) {
+      const t0 = performance.now();
+      try {
+        return await runner.query<T>(s, values);
+      } finally {
+        log({ query: s.text, durationMs: performance.now() - t0 });
+      }
+    },
+  };
 }
 
 async function appliedMigrationNames(prisma: PrismaClient): Promise<string[]> {
@@ -129,9 +165,13 @@ async function openPglite(opts: OpenOptions): Promise<Database> {
   }
   const adapter = new PrismaPGlite(client);
   const prisma = createClient(adapter, opts);
+  // PGlite runs one statement at a time in this process; its extended-protocol query is parameterized
+  // (there is no named prepared statement to keep).
+  const sql = logged({ query: async <T>(s: Statement, values: readonly unknown[]) => (await client.query<T>(s.text, [...values])).rows }, opts);
   return {
     kind: "pglite",
     prisma,
+    sql,
     adapter,
     // The schema engine (WebAssembly, ~1 s to load) only when the folder has a migration the database lacks.
     migrate: async () => ((await pendingMigrationNames(await appliedMigrationNames(prisma))).length ? applyPendingMigrations(adapter) : []),
@@ -166,9 +206,15 @@ async function openPostgres(databaseUrl: string, opts: OpenOptions): Promise<Dat
   }
   const adapter = new PrismaPg(pool);
   const prisma = createClient(adapter, opts);
+  const prepared = opts.preparedStatements ?? true;
+  const sql = logged({
+    query: async <T>(s: Statement, values: readonly unknown[]) =>
+      (await pool.query<T & pg.QueryResultRow>(prepared ? { name: s.name, text: s.text, values: [...values] } : { text: s.text, values: [...values] })).rows,
+  }, opts);
   return {
     kind: "postgresql",
     prisma,
+    sql,
     adapter,
     migrate: async () => {
       // Up to date (the usual start): no lock, no schema engine.
