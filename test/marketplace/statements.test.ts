@@ -80,3 +80,19 @@ it("totals and facets add one statement, not one per listing", async () => {
   expect(await run(5)).toBe(2);
   expect(await run(100)).toBe(2);
 });
+
+it("a query asking more of a listing than a card holds reads through Prisma, still a constant number of statements", async () => {
+  const q = `query($first: Int!) { listings(first: $first) { edges { node { id pendingRevision { id } content { name reviewNotes } partner { name tierBadge { name } } } } } }`;
+  const run = async (first: number) => {
+    statements.length = 0;
+    recording = true;
+    const r = await t.gql(q, { first });
+    recording = false;
+    expect(r.errors).toBeUndefined();
+    expect(r.data.listings.edges).toHaveLength(first);
+    return statements.length;
+  };
+  const five = await run(5);
+  expect(await run(100)).toBe(five);
+  expect(five).toBeLessThanOrEqual(6);
+});
