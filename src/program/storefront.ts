@@ -216,14 +216,28 @@ interface Scope {
   readonly filters: { readonly category: string; readonly tier: string; readonly flow: string; readonly kind: string };
 }
 
-interface Joins { readonly app: boolean; readonly partner: boolean; readonly popularity: Date | null }
+interface Joins {
+  readonly app: boolean;
+  readonly partner: boolean;
+  readonly popularity: Date | null;
+  /** With search text, start from the search's matches (default); false: one listing by id (the cursor row). */
+  readonly fromMatches?: boolean;
+}
 
 /** The listings and what the search, filters and order need joined to them (parameters for those only). */
 function fromClause(params: Params, q: StorefrontQuery, opts: Joins): string {
-  const joins = [`"Listing" l JOIN "ListingRevision" r ON r."id" = l."liveRevisionId"`];
+  const joins: string[] = [];
+  if (q.text !== null && opts.fromMatches !== false) {
+    // The search's few hundred matches (its index) lead, each joined to its listing by key: left to
+    // itself the planner may scan every listing and hash them to meet the matches.
+    joins.push(`"ListingRevision" r CROSS JOIN websearch_to_tsquery('english', ${params.add(q.text)}) AS q("query")
+      CROSS JOIN LATERAL (SELECT * FROM "Listing" l0 WHERE l0."liveRevisionId" = r."id" OFFSET 0) l`);
+  } else {
+    joins.push(`"Listing" l JOIN "ListingRevision" r ON r."id" = l."liveRevisionId"`);
+    if (q.text !== null) joins.push(`CROSS JOIN websearch_to_tsquery('english', ${params.add(q.text)}) AS q("query")`);
+  }
   if (opts.app) joins.push(`JOIN "App" a ON a."id" = l."appId"`);
   if (opts.partner) joins.push(`JOIN "Partner" p ON p."id" = l."partnerId"`);
-  if (q.text !== null) joins.push(`CROSS JOIN websearch_to_tsquery('english', ${params.add(q.text)}) AS q("query")`);
   if (opts.popularity) {
     const { from, to } = popularityWindow(opts.popularity);
     joins.push(
@@ -244,9 +258,12 @@ function scope(params: Params, viewer: Viewer, marketplace: Marketplace, q: Stor
     ...(q.text !== null ? [`r."searchDocument" @@ q."query"`] : []),
   ].join(" AND ");
   const filters = {
+    // A probe of the (revisionId, categoryId) key per candidate row, the category ids found once: as a
+    // plain EXISTS the planner hashes every listing's categories (a scan of the whole link table) to
+    // answer for the few hundred rows a search leaves.
     category: q.categories.length
-      ? `EXISTS (SELECT 1 FROM "ListingRevisionCategory" lc JOIN "Category" c ON c."id" = lc."categoryId"
-           WHERE lc."revisionId" = r."id" AND c."slug" = ANY(${params.add(q.categories, "::text[]")}))`
+      ? `coalesce((SELECT true FROM "ListingRevisionCategory" lc WHERE lc."revisionId" = r."id"
+           AND lc."categoryId" = ANY(ARRAY(SELECT c."id" FROM "Category" c WHERE c."slug" = ANY(${params.add(q.categories, "::text[]")}))) LIMIT 1), false)`
       : "true",
     tier: q.tiers.length ? `p."tierKey" = ANY(${params.add(q.tiers, "::text[]")})` : "true",
     // Compared as the enum, so the planner knows how many rows match.
@@ -290,7 +307,7 @@ export async function storefrontPage(
   let fromCursor = "";
   if (page.cursor) {
     // The cursor row's own sort keys, computed like every other row's (same search, same window).
-    const from = fromClause(params, q, { app: false, partner: false, popularity });
+    const from = fromClause(params, q, { app: false, partner: false, popularity, fromMatches: false });
     ctes.push(`cur AS (SELECT ${keys.map(([e], i) => `${e} AS "k${i}"`).join(", ")} FROM ${from} WHERE l."id" = ${params.add(page.cursor, "::uuid")})`);
     found = `EXISTS (SELECT 1 FROM cur)`;
     fromCursor = "CROSS JOIN cur";
@@ -361,26 +378,38 @@ export async function storefrontSummary(
   }
   const s = scope(params, viewer, marketplace, q, { app: true, partner: true, popularity: null });
   const f = s.filters;
-  const counts = (column: string, except: keyof Scope["filters"]) => {
-    const others = (Object.keys(f) as (keyof Scope["filters"])[]).filter((k) => k !== except).map((k) => `m."f_${k}"`).join(" AND ");
-    return `(SELECT coalesce(json_object_agg(x."v", x."n"), '{}'::json) FROM (SELECT m."${column}" AS "v", count(*)::int AS "n" FROM m WHERE ${others} GROUP BY 1) x)`;
-  };
+  // Every filter but the one named, for its facet's counts (disjunctive facets).
+  const others = (except: keyof Scope["filters"] | null) =>
+    (Object.keys(f) as (keyof Scope["filters"])[]).filter((k) => k !== except).map((k) => `m."f_${k}"`).join(" AND ");
+  const counts = (column: string, n: string) =>
+    `(SELECT coalesce(json_object_agg(g."${column}", g."${n}") FILTER (WHERE g."${n}" > 0), '{}'::json) FROM g WHERE g."by" = '${column}')`;
+  // The matches once (m), then the total, tier, data flow and data connector counts in one grouped
+  // pass over them (GROUPING SETS, each facet's count a FILTER aggregate leaving out its own filter);
+  // categories, a listing counting once per category, in a second pass joined to their links.
   const sql = `
     WITH m AS MATERIALIZED (
       SELECT r."id" AS "rid", p."tierKey" AS "tier", a."dataFlow"::text AS "flow", (a."kind" = 'DATA_CONNECTOR')::text AS "connector",
         ${f.category} AS "f_category", ${f.tier} AS "f_tier", ${f.flow} AS "f_flow", ${f.kind} AS "f_kind"
       FROM ${s.from} WHERE ${s.where}
+    ), g AS (
+      SELECT CASE WHEN GROUPING(m."tier") = 0 THEN 'tier' WHEN GROUPING(m."flow") = 0 THEN 'flow' WHEN GROUPING(m."connector") = 0 THEN 'connector' ELSE 'all' END AS "by",
+        m."tier", m."flow", m."connector",
+        count(*) FILTER (WHERE ${others("tier")})::int AS "nTier",
+        count(*) FILTER (WHERE ${others("flow")})::int AS "nFlow",
+        count(*) FILTER (WHERE ${others("kind")})::int AS "nKind",
+        count(*) FILTER (WHERE ${others(null)})::int AS "nAll"
+      FROM m GROUP BY GROUPING SETS ((m."tier"), (m."flow"), (m."connector"), ())
     )
     SELECT
-      (SELECT count(*)::int FROM m WHERE m."f_category" AND m."f_tier" AND m."f_flow" AND m."f_kind") AS "total",
+      coalesce((SELECT g."nAll" FROM g WHERE g."by" = 'all'), 0) AS "total",
       (SELECT coalesce(json_agg(json_build_object('slug', c."slug", 'name', c."name", 'count', coalesce(x."n", 0)) ORDER BY c."name"), '[]'::json)
          FROM "Category" c LEFT JOIN (
            SELECT lc."categoryId", count(*)::int AS "n" FROM m JOIN "ListingRevisionCategory" lc ON lc."revisionId" = m."rid"
-           WHERE m."f_tier" AND m."f_flow" AND m."f_kind" GROUP BY 1
+           WHERE ${others("category")} GROUP BY 1
          ) x ON x."categoryId" = c."id") AS "categories",
-      ${counts("tier", "tier")} AS "tiers",
-      ${counts("flow", "flow")} AS "flows",
-      ${counts("connector", "kind")} AS "kinds",
+      ${counts("tier", "nTier")} AS "tiers",
+      ${counts("flow", "nFlow")} AS "flows",
+      ${counts("connector", "nKind")} AS "kinds",
       ${ladderColumn(params, today)} AS "ladder"`;
   const [row] = await db.query<Record<string, unknown>>(statement(sql), params.values);
   return {
