@@ -101,6 +101,49 @@ function createClient(adapter: SqlMigrationAwareDriverAdapterFactory, opts: Open
   }) as unknown as PrismaClient;
 }
 
+/**
+ * Named prepared statements on PGlite. Its `query` parses and plans every statement anew (an
+ * unnamed statement, like any extended-protocol query), and in WebAssembly planning the storefront's
+ * statements costs more than running them; PGlite has no API for a named statement, so the
+ * protocol messages `query` sends are sent here with a name: Parse and Describe once per statement,
+ * then Bind, Describe, Execute and Sync per call, under PGlite's own lock, parsed by its own parsers.
+ */
+async function pgliteNamedStatements(client: PGlite): Promise<SqlRunner> {
+  const { protocol, parse } = await import("@electric-sql/pglite");
+  const { serialize } = protocol;
+  /** Parameter type oids of each statement prepared in this session. */
+  const prepared = new Map<string, number[]>();
+  const send = (message: Uint8Array) => client.execProtocolStream(message, { syncToFs: false });
+  return {
+    query: <T>(s: Statement, values: readonly unknown[]) =>
+      client.runExclusive(async () => {
+        const messages = [];
+        try {
+          let types = prepared.get(s.name);
+          if (!types) {
+            messages.push(...(await send(serialize.parse({ name: s.name, text: s.text }))));
+            types = parse.parseDescribeStatementResults(await send(serialize.describe({ type: "S", name: s.name })));
+            prepared.set(s.name, types);
+          }
+          const oids = types;
+          const bound = values.map((v, i) => {
+            if (v == null) return null;
+            const serializer = client.serializers[oids[i]!];
+            return serializer ? serializer(v) : String(v);
+          });
+          messages.push(
+            ...(await send(serialize.bind({ statement: s.name, values: bound }))),
+            ...(await send(serialize.describe({ type: "P" }))),
+            ...(await send(serialize.execute({}))),
+          );
+        } finally {
+          messages.push(...(await send(serialize.sync())));
+        }
+        return (parse.parseResults(messages, client.parsers)[0]?.rows ?? []) as T[];
+      }),
+  };
+}
+
 /** With a query log (tests count statements), hand-written statements are logged like Prisma's. */
 function logged(runner: SqlRunner, opts: OpenOptions): SqlRunner {
   const log = opts.log;
@@ -165,9 +208,9 @@ async function openPglite(opts: OpenOptions): Promise<Database> {
   }
   const adapter = new PrismaPGlite(client);
   const prisma = createClient(adapter, opts);
-  // PGlite runs one statement at a time in this process; its extended-protocol query is parameterized
-  // (there is no named prepared statement to keep).
-  const sql = logged({ query: async <T>(s: Statement, values: readonly unknown[]) => (await client.query<T>(s.text, [...values])).rows }, opts);
+  const sql = logged(opts.preparedStatements === false
+    ? { query: async <T>(s: Statement, values: readonly unknown[]) => (await client.query<T>(s.text, [...values])).rows }
+    : await pgliteNamedStatements(client), opts);
   return {
     kind: "pglite",
     prisma,
