@@ -31,6 +31,8 @@ export interface Config {
   readonly wsReauthMs: number;
   /** The longest a cached public storefront answer is kept (events drop it sooner); 0: no cache. */
   readonly storefrontCacheMs: number;
+  /** Named prepared statements for the storefront's hot reads on PostgreSQL; false behind a transaction-mode pooler (PgBouncer). */
+  readonly preparedStatements: boolean;
 }
 
 export interface Limits {
@@ -139,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     limits: loadLimits(env),
     wsReauthMs: intEnv(env, "WS_REAUTH_MS", 10_000, 100, 3_600_000),
     storefrontCacheMs: intEnv(env, "STOREFRONT_CACHE_MS", 60_000, 0, 86_400_000),
+    preparedStatements: parseBool("PREPARED_STATEMENTS", env.PREPARED_STATEMENTS, true),
     metricsToken: env.METRICS_TOKEN || undefined,
     eventPollMs: (() => {
       const raw = env.EVENT_POLL_MS ?? "1000";

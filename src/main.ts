@@ -31,6 +31,7 @@ async function main() {
     dataDir: config.databaseUrl ? undefined : `${config.dataDir}/pglite`,
     dataFolder,
     fromTemplate: config.migrateOnStart,
+    preparedStatements: config.preparedStatements,
   });
   opening.catch(() => {}); // awaited below, after the GraphQL stack has loaded
   const { createService } = await import("./server/app.js");

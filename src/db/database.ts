@@ -13,9 +13,27 @@ import { applyPendingMigrations, pendingMigrationNames } from "./migrations.js";
 
 export type Db = PrismaClient;
 
+/** A statement of the hot read paths: its text, and the name it is prepared under on PostgreSQL. */
+export interface Statement {
+  readonly name: string;
+  readonly text: string;
+}
+
+/**
+ * Hand-written SQL beside Prisma (the storefront's reads): parameterized always; on PostgreSQL a
+ * named prepared statement per connection unless turned off (PREPARED_STATEMENTS=false, for a
+ * transaction-mode pooler such as PgBouncer, where consecutive statements may land on different
+ * server connections that never saw the PREPARE).
+ */
+export interface SqlRunner {
+  query<T>(statement: Statement, values: readonly unknown[]): Promise<T[]>;
+}
+
 export interface Database {
   readonly kind: "pglite" | "postgresql";
   readonly prisma: PrismaClient;
+  /** The same database, for hand-written statements (the adapter's pg Pool, or PGlite's own query API). */
+  readonly sql: SqlRunner;
   /** The adapter factory, for the schema engine (migrations). */
   readonly adapter: SqlMigrationAwareDriverAdapterFactory;
   /** Applies pending migrations; safe when several instances start at once. */
@@ -46,6 +64,8 @@ export interface OpenOptions {
   /** Load a PGlite data directory dump (tests start from a migrated snapshot). */
   pgliteSnapshot?: Blob | File | undefined;
   poolSize?: number;
+  /** Named prepared statements for SqlRunner on PostgreSQL (default true). */
+  preparedStatements?: boolean;
   log?: (event: { query: string; durationMs: number }) => void;
 }
 
@@ -79,6 +99,65 @@ function createClient(adapter: SqlMigrationAwareDriverAdapterFactory, opts: Open
       },
     },
   }) as unknown as PrismaClient;
+}
+
+/**
+ * Named prepared statements on PGlite. Its `query` parses and plans every statement anew (an
+ * unnamed statement, like any extended-protocol query), and in WebAssembly planning the storefront's
+ * statements costs more than running them; PGlite has no API for a named statement, so the
+ * protocol messages `query` sends are sent here with a name: Parse and Describe once per statement,
+ * then Bind, Describe, Execute and Sync per call, under PGlite's own lock, parsed by its own parsers.
+ */
+async function pgliteNamedStatements(client: PGlite): Promise<SqlRunner> {
+  const { protocol, parse } = await import("@electric-sql/pglite");
+  const { serialize } = protocol;
+  /** Parameter type oids of each statement prepared in this session. */
+  const prepared = new Map<string, number[]>();
+  const send = (message: Uint8Array) => client.execProtocolStream(message, { syncToFs: false });
+  return {
+    query: <T>(s: Statement, values: readonly unknown[]) =>
+      client.runExclusive(async () => {
+        const messages = [];
+        try {
+          let types = prepared.get(s.name);
+          if (!types) {
+            messages.push(...(await send(serialize.parse({ name: s.name, text: s.text }))));
+            types = parse.parseDescribeStatementResults(await send(serialize.describe({ type: "S", name: s.name })));
+            prepared.set(s.name, types);
+          }
+          const oids = types;
+          const bound = values.map((v, i) => {
+            if (v == null) return null;
+            const serializer = client.serializers[oids[i]!];
+            return serializer ? serializer(v) : String(v);
+          });
+          messages.push(
+            ...(await send(serialize.bind({ statement: s.name, values: bound }))),
+            ...(await send(serialize.describe({ type: "P" }))),
+            ...(await send(serialize.execute({}))),
+          );
+        } finally {
+          messages.push(...(await send(serialize.sync())));
+        }
+        return (parse.parseResults(messages, client.parsers)[0]?.rows ?? []) as T[];
+      }),
+  };
+}
+
+/** With a query log (tests count statements), hand-written statements are logged like Prisma's. */
+function logged(runner: SqlRunner, opts: OpenOptions): SqlRunner {
+  const log = opts.log;
+  if (!log) return runner;
+  return {
+    async query<T>(s: Statement, values: readonly unknown[]) {
+      const t0 = performance.now();
+      try {
+        return await runner.query<T>(s, values);
+      } finally {
+        log({ query: s.text, durationMs: performance.now() - t0 });
+      }
+    },
+  };
 }
 
 async function appliedMigrationNames(prisma: PrismaClient): Promise<string[]> {
@@ -129,9 +208,13 @@ async function openPglite(opts: OpenOptions): Promise<Database> {
   }
   const adapter = new PrismaPGlite(client);
   const prisma = createClient(adapter, opts);
+  const sql = logged(opts.preparedStatements === false
+    ? { query: async <T>(s: Statement, values: readonly unknown[]) => (await client.query<T>(s.text, [...values])).rows }
+    : await pgliteNamedStatements(client), opts);
   return {
     kind: "pglite",
     prisma,
+    sql,
     adapter,
     // The schema engine (WebAssembly, ~1 s to load) only when the folder has a migration the database lacks.
     migrate: async () => ((await pendingMigrationNames(await appliedMigrationNames(prisma))).length ? applyPendingMigrations(adapter) : []),
@@ -166,9 +249,15 @@ async function openPostgres(databaseUrl: string, opts: OpenOptions): Promise<Dat
   }
   const adapter = new PrismaPg(pool);
   const prisma = createClient(adapter, opts);
+  const prepared = opts.preparedStatements ?? true;
+  const sql = logged({
+    query: async <T>(s: Statement, values: readonly unknown[]) =>
+      (await pool.query<T & pg.QueryResultRow>(prepared ? { name: s.name, text: s.text, values: [...values] } : { text: s.text, values: [...values] })).rows,
+  }, opts);
   return {
     kind: "postgresql",
     prisma,
+    sql,
     adapter,
     migrate: async () => {
       // Up to date (the usual start): no lock, no schema engine.

@@ -9,6 +9,7 @@ import { BigIntResolver, DateResolver, DateTimeResolver, JSONResolver } from "gr
 import type PrismaTypes from "../generated/pothos-types.js";
 import { getDatamodel } from "../generated/pothos-types.js";
 import type { Context } from "./context.js";
+import "./storefront-rows.js";
 import { Conflict, Forbidden, InvalidInput, NotFound, RuleViolation } from "../program/refusals.js";
 import { whoMay } from "./access.js";
 import { decodeGlobalId, requireNodeType } from "./ids.js";
@@ -45,7 +46,8 @@ export const builder = new SchemaBuilder<{
   };
 }>({
   // The errors plugin wraps scope-auth, so a mutation refused by its scopes answers a typed Forbidden.
-  plugins: [ErrorsPlugin, ScopeAuthPlugin, PrismaPlugin, RelayPlugin],
+  // Storefront rows are read inside scope-auth and before Prisma (storefront-rows.ts).
+  plugins: [ErrorsPlugin, ScopeAuthPlugin, "storefrontRows", PrismaPlugin, RelayPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
     // A mutation (its result is a union with the typed errors) answers a Forbidden that says who may make

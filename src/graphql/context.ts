@@ -1,6 +1,7 @@
 // The small, read-only context every resolver gets: who is asking, the database, the program.
 import type { Viewer } from "../auth/viewer.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
+import type { SqlRunner } from "../db/database.js";
 import type { TokenService } from "../auth/tokens.js";
 import type { EventFeed } from "../events/feed.js";
 import type { Program } from "../program/program.js";
@@ -8,6 +9,8 @@ import type { Program } from "../program/program.js";
 export interface Context {
   readonly viewer: Viewer;
   readonly prisma: PrismaClient;
+  /** The same database for hand-written statements (the storefront's reads). */
+  readonly sql: SqlRunner;
   readonly program: Program;
   readonly requestId: string;
   readonly tokens: TokenService;

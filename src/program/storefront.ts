@@ -3,25 +3,147 @@
 // listings themselves are then read in one statement by the GraphQL layer), the summary another.
 // Full-text search uses each revision's stored search document (see the storefront_search
 // migration); it runs the same on PostgreSQL and PGlite.
+import { createHash } from "node:crypto";
 import type { Viewer } from "../auth/viewer.js";
-import { type Marketplace, SHOWN_STATES, visibleMarketplaces } from "../domain/listings/marketplaces.js";
+import { type ListingState, type Marketplace, SHOWN_STATES, visibleMarketplaces } from "../domain/listings/marketplaces.js";
 import { DATA_FLOWS, type DataFlow } from "../domain/apps.js";
 import { popularityWindow, type StorefrontQuery } from "../domain/storefront.js";
-import type { PrismaClient } from "../generated/prisma/client.js";
+import type { SqlRunner, Statement } from "../db/database.js";
 
-type Reader = Pick<PrismaClient, "$queryRawUnsafe">;
+/** Marks the objects read here: the GraphQL layer resolves their fields from the object as it is. */
+export const STOREFRONT_ROW: unique symbol = Symbol("storefront row");
+
+export interface StorefrontCategory { readonly id: string; readonly slug: string; readonly name: string }
+
+/** A listing's live content: the card's part always, the listing page's part from storefrontListing. */
+export interface StorefrontContent {
+  readonly [STOREFRONT_ROW]: true;
+  readonly id: string;
+  readonly name: string;
+  readonly tagline: string;
+  readonly reviewedAt: Date | null;
+  readonly categories: readonly StorefrontCategory[];
+  readonly screenshots: string[];
+  readonly summary?: string;
+  readonly howItWorks?: string;
+  readonly features?: string[];
+  readonly videoUrl?: string | null;
+  readonly websiteUrl?: string | null;
+  readonly learnMoreUrl?: string | null;
+  readonly contactKind?: string;
+}
+
+export interface StorefrontPartner {
+  readonly [STOREFRONT_ROW]: true;
+  readonly id: string;
+  readonly name: string;
+  readonly slug: string;
+  readonly website: string | null;
+  readonly tierKey: string;
+  /** The tier with its name and rank on this year's ladder (null rank: the ladder does not name it). */
+  readonly tierBadge: { readonly key: string; readonly name: string; readonly rank: number | null };
+}
+
+export interface StorefrontApp {
+  readonly [STOREFRONT_ROW]: true;
+  readonly id: string;
+  readonly name: string;
+  readonly kind: "DATA_CONNECTOR" | "OTHER";
+  readonly dataFlow: DataFlow;
+  readonly status: "ACTIVE" | "RETIRED";
+}
+
+/** A listing card (the page adds its detail columns to the content), with the names Prisma's rows use. */
+export interface StorefrontCard {
+  readonly [STOREFRONT_ROW]: true;
+  readonly id: string;
+  readonly partnerId: string;
+  readonly appId: string;
+  readonly marketplace: Marketplace;
+  readonly state: ListingState;
+  readonly firstLiveAt: Date | null;
+  readonly stateChangedAt: Date;
+  readonly updatedAt: Date;
+  readonly liveRevision: StorefrontContent | null;
+  readonly partner: StorefrontPartner;
+  readonly app: StorefrontApp;
+}
+
+export const isStorefrontRow = (v: unknown): boolean => typeof v === "object" && v !== null && STOREFRONT_ROW in v;
+
+interface CardRow {
+  id: string; partnerId: string; appId: string; marketplace: Marketplace; state: ListingState;
+  firstLiveAt: Date | null; stateChangedAt: Date; updatedAt: Date;
+  revisionId: string | null; name: string; tagline: string; reviewedAt: Date | null; categories: StorefrontCategory[] | string; screenshots: string[];
+  summary?: string; howItWorks?: string; features?: string[];
+  videoUrl?: string | null; websiteUrl?: string | null; learnMoreUrl?: string | null; contactKind?: string;
+  partnerName: string; partnerSlug: string; partnerWebsite: string | null; tierKey: string; tierName: string | null; tierRank: number | null;
+  appName: string; appKind: StorefrontApp["kind"]; dataFlow: DataFlow; appStatus: StorefrontApp["status"];
+}
+
+const shownStates = SHOWN_STATES.map((s) => `'${s}'`).join(", ");
+
+/** The card's columns (with `detail`, the listing page's as well), one row per listing. */
+function cardColumns(detail: boolean): string {
+  return `pg_page."ord", l."id", l."partnerId", l."appId", l."marketplace"::text AS "marketplace", l."state"::text AS "state",
+      l."firstLiveAt", l."stateChangedAt", l."updatedAt",
+      r."id" AS "revisionId", r."name", r."tagline", r."reviewedAt", r."screenshots",${detail ? `
+      r."summary", r."howItWorks", r."features", r."videoUrl", r."websiteUrl", r."learnMoreUrl", r."contactKind"::text AS "contactKind",` : ""}
+      (SELECT coalesce(json_agg(json_build_object('id', c."id", 'slug', c."slug", 'name', c."name") ORDER BY c."name"), '[]'::json)
+         FROM "ListingRevisionCategory" lc JOIN "Category" c ON c."id" = lc."categoryId" WHERE lc."revisionId" = r."id") AS "categories",
+      p."name" AS "partnerName", p."slug" AS "partnerSlug", p."website" AS "partnerWebsite", p."tierKey", t."name" AS "tierName", t."rank" AS "tierRank",
+      a."name" AS "appName", a."kind"::text AS "appKind", a."dataFlow"::text AS "dataFlow", a."status"::text AS "appStatus"`;
+}
+
+/** From `pg_page` ("id"): the listing, its live content, partner with this year's tier, and app. */
+function cardJoins(params: Params, today: Date): string {
+  return `JOIN "Listing" l ON l."id" = pg_page."id"
+      LEFT JOIN "ListingRevision" r ON r."id" = l."liveRevisionId"
+      JOIN "Partner" p ON p."id" = l."partnerId"
+      JOIN "App" a ON a."id" = l."appId"
+      LEFT JOIN "PolicyTier" t ON t."key" = p."tierKey" AND t."policyId" =
+        (SELECT pp."id" FROM "ProgramPolicy" pp WHERE pp."year" = ${params.add(today.getUTCFullYear(), "::int")} ORDER BY pp."version" DESC LIMIT 1)`;
+}
+
+function toCard(r: CardRow): StorefrontCard {
+  const content: StorefrontContent | null = r.revisionId === null ? null : {
+    [STOREFRONT_ROW]: true, id: r.revisionId, name: r.name, tagline: r.tagline, reviewedAt: r.reviewedAt, categories: parse(r.categories), screenshots: r.screenshots,
+    ...(r.summary !== undefined ? {
+      summary: r.summary, howItWorks: r.howItWorks!, features: r.features!,
+      videoUrl: r.videoUrl ?? null, websiteUrl: r.websiteUrl ?? null, learnMoreUrl: r.learnMoreUrl ?? null, contactKind: r.contactKind!,
+    } : {}),
+  };
+  return {
+    [STOREFRONT_ROW]: true,
+    id: r.id, partnerId: r.partnerId, appId: r.appId, marketplace: r.marketplace, state: r.state,
+    firstLiveAt: r.firstLiveAt, stateChangedAt: r.stateChangedAt, updatedAt: r.updatedAt,
+    liveRevision: content,
+    partner: {
+      [STOREFRONT_ROW]: true, id: r.partnerId, name: r.partnerName, slug: r.partnerSlug, website: r.partnerWebsite, tierKey: r.tierKey,
+      tierBadge: { key: r.tierKey, name: r.tierName ?? tierName(r.tierKey), rank: r.tierRank === null ? null : Number(r.tierRank) },
+    },
+    app: { [STOREFRONT_ROW]: true, id: r.appId, name: r.appName, kind: r.appKind, dataFlow: r.dataFlow, status: r.appStatus },
+  };
+}
+
+// One name per statement text: the text varies only with the query's shape (which filters, which
+// order, cursor or not), so there are a few hundred at most, each prepared once per connection.
+const statements = new Map<string, Statement>();
+function statement(text: string): Statement {
+  let s = statements.get(text);
+  if (!s) statements.set(text, (s = { name: `storefront_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`, text }));
+  return s;
+}
 
 export interface StorefrontPage {
-  /** Listing ids in display order. */
-  readonly ids: string[];
+  /** The listings in display order. */
+  readonly cards: StorefrontCard[];
   /** More listings beyond this page in the direction read. */
   readonly hasMore: boolean;
   /** Category slugs of the filter that name no category. */
   readonly unknownCategories: string[];
   /** False when the cursor names no listing. */
   readonly cursorFound: boolean;
-  /** This year's tier ladder, read in the same statement (tier badges on the page need no read of their own). */
-  readonly ladder: TierLadder;
 }
 
 /** Tier key → its name and rank on a year's ladder (the latest policy version). */
@@ -94,14 +216,28 @@ interface Scope {
   readonly filters: { readonly category: string; readonly tier: string; readonly flow: string; readonly kind: string };
 }
 
-interface Joins { readonly app: boolean; readonly partner: boolean; readonly popularity: Date | null }
+interface Joins {
+  readonly app: boolean;
+  readonly partner: boolean;
+  readonly popularity: Date | null;
+  /** With search text, start from the search's matches (default); false: one listing by id (the cursor row). */
+  readonly fromMatches?: boolean;
+}
 
 /** The listings and what the search, filters and order need joined to them (parameters for those only). */
 function fromClause(params: Params, q: StorefrontQuery, opts: Joins): string {
-  const joins = [`"Listing" l JOIN "ListingRevision" r ON r."id" = l."liveRevisionId"`];
+  const joins: string[] = [];
+  if (q.text !== null && opts.fromMatches !== false) {
+    // The search's few hundred matches (its index) lead, each joined to its listing by key: left to
+    // itself the planner may scan every listing and hash them to meet the matches.
+    joins.push(`"ListingRevision" r CROSS JOIN websearch_to_tsquery('english', ${params.add(q.text)}) AS q("query")
+      CROSS JOIN LATERAL (SELECT * FROM "Listing" l0 WHERE l0."liveRevisionId" = r."id" OFFSET 0) l`);
+  } else {
+    joins.push(`"Listing" l JOIN "ListingRevision" r ON r."id" = l."liveRevisionId"`);
+    if (q.text !== null) joins.push(`CROSS JOIN websearch_to_tsquery('english', ${params.add(q.text)}) AS q("query")`);
+  }
   if (opts.app) joins.push(`JOIN "App" a ON a."id" = l."appId"`);
   if (opts.partner) joins.push(`JOIN "Partner" p ON p."id" = l."partnerId"`);
-  if (q.text !== null) joins.push(`CROSS JOIN websearch_to_tsquery('english', ${params.add(q.text)}) AS q("query")`);
   if (opts.popularity) {
     const { from, to } = popularityWindow(opts.popularity);
     joins.push(
@@ -112,17 +248,22 @@ function fromClause(params: Params, q: StorefrontQuery, opts: Joins): string {
   return joins.join("\n");
 }
 
-function scope(params: Params, marketplace: Marketplace, q: StorefrontQuery, opts: Joins): Scope {
+function scope(params: Params, viewer: Viewer, marketplace: Marketplace, q: StorefrontQuery, opts: Joins): Scope {
   const from = fromClause(params, q, opts);
   const where = [
     `l."marketplace" = ${params.add(marketplace, "::\"Marketplace\"")}`,
-    `l."state" IN (${SHOWN_STATES.map((s) => `'${s}'`).join(", ")})`,
+    // R-LIST-6 in the statement: FedRAMP only for cleared viewers, only live or at-risk listings.
+    `l."marketplace" = ANY(${params.add(visibleMarketplaces(viewer), "::text[]::\"Marketplace\"[]")})`,
+    `l."state" IN (${shownStates})`,
     ...(q.text !== null ? [`r."searchDocument" @@ q."query"`] : []),
   ].join(" AND ");
   const filters = {
+    // A probe of the (revisionId, categoryId) key per candidate row, the category ids found once: as a
+    // plain EXISTS the planner hashes every listing's categories (a scan of the whole link table) to
+    // answer for the few hundred rows a search leaves.
     category: q.categories.length
-      ? `EXISTS (SELECT 1 FROM "ListingRevisionCategory" lc JOIN "Category" c ON c."id" = lc."categoryId"
-           WHERE lc."revisionId" = r."id" AND c."slug" = ANY(${params.add(q.categories, "::text[]")}))`
+      ? `coalesce((SELECT true FROM "ListingRevisionCategory" lc WHERE lc."revisionId" = r."id"
+           AND lc."categoryId" = ANY(ARRAY(SELECT c."id" FROM "Category" c WHERE c."slug" = ANY(${params.add(q.categories, "::text[]")}))) LIMIT 1), false)`
       : "true",
     tier: q.tiers.length ? `p."tierKey" = ANY(${params.add(q.tiers, "::text[]")})` : "true",
     // Compared as the enum, so the planner knows how many rows match.
@@ -150,50 +291,74 @@ function beyondCursor(keys: readonly Key[], backward: boolean): string {
 }
 
 
-/** One page of the storefront for a search: ids in display order, read in one statement. */
+/** One page of the storefront for a search: the cards in display order, ids and cards read in one statement. */
 export async function storefrontPage(
-  db: Reader, viewer: Viewer, marketplace: Marketplace, q: StorefrontQuery, page: PageRequest, today: Date,
+  db: SqlRunner, viewer: Viewer, marketplace: Marketplace, q: StorefrontQuery, page: PageRequest, today: Date,
 ): Promise<StorefrontPage> {
-  if (!visibleMarketplaces(viewer).includes(marketplace)) return { ids: [], hasMore: false, unknownCategories: [], cursorFound: true, ladder: await tierLadder(db, today) };
   const params = new Params();
   const popularity = q.sort === "POPULARITY" ? today : null;
-  const s = scope(params, marketplace, q, { app: needsApp(q), partner: q.tiers.length > 0, popularity });
+  const s = scope(params, viewer, marketplace, q, { app: needsApp(q), partner: q.tiers.length > 0, popularity });
   const keys = ORDERS[q.sort];
   const backward = page.direction === "backward";
   const order = keys.map(([e, d]) => `${e} ${(d === "asc") !== backward ? "ASC" : "DESC"}`).join(", ");
   const conditions = [s.where, ...allFilters(s)];
-  let cte = "";
+  const ctes: string[] = [];
   let found = "true";
   let fromCursor = "";
   if (page.cursor) {
     // The cursor row's own sort keys, computed like every other row's (same search, same window).
-    const from = fromClause(params, q, { app: false, partner: false, popularity });
-    cte = `WITH cur AS (SELECT ${keys.map(([e], i) => `${e} AS "k${i}"`).join(", ")} FROM ${from} WHERE l."id" = ${params.add(page.cursor, "::uuid")})`;
+    const from = fromClause(params, q, { app: false, partner: false, popularity, fromMatches: false });
+    ctes.push(`cur AS (SELECT ${keys.map(([e], i) => `${e} AS "k${i}"`).join(", ")} FROM ${from} WHERE l."id" = ${params.add(page.cursor, "::uuid")})`);
     found = `EXISTS (SELECT 1 FROM cur)`;
     fromCursor = "CROSS JOIN cur";
     conditions.push(beyondCursor(keys, backward));
   }
-  const unknown = q.categories.length
-    ? `ARRAY(SELECT s FROM unnest(${params.add(q.categories, "::text[]")}) AS s WHERE NOT EXISTS (SELECT 1 FROM "Category" c WHERE c."slug" = s))`
-    : `ARRAY[]::text[]`;
-  const sql = `${cte}
-    SELECT ARRAY(
-      SELECT l."id"::text FROM ${s.from} ${fromCursor}
+  // The page's ids in order, computed once (without MATERIALIZED PostgreSQL inlines the CTE and
+  // computes them again for the card join).
+  ctes.push(`ids AS MATERIALIZED (SELECT ARRAY(
+      SELECT l."id" FROM ${s.from} ${fromCursor}
       WHERE ${conditions.join(" AND ")}
       ORDER BY ${order}
       LIMIT ${params.add(q.pageSize + 1, "::int")}
-    ) AS "ids", ${unknown} AS "unknown", ${found} AS "found", ${ladderColumn(params, today)} AS "ladder"`;
-  const [row] = await db.$queryRawUnsafe<{ ids: string[]; unknown: string[]; found: boolean; ladder: unknown }[]>(sql, ...params.values);
-  const ids = row?.ids ?? [];
-  const hasMore = ids.length > q.pageSize;
-  const shown = ids.slice(0, q.pageSize);
+    ) AS "ids")`);
+  const unknown = q.categories.length
+    ? `ARRAY(SELECT s FROM unnest(${params.add(q.categories, "::text[]")}) AS s WHERE NOT EXISTS (SELECT 1 FROM "Category" c WHERE c."slug" = s))`
+    : `ARRAY[]::text[]`;
+  const text = `WITH ${ctes.join(",\n")}
+    SELECT m."unknown", m."found", card.* FROM (SELECT ${unknown} AS "unknown", ${found} AS "found") m
+    LEFT JOIN LATERAL (
+      SELECT ${cardColumns(false)}
+      FROM unnest((SELECT "ids" FROM ids)) WITH ORDINALITY AS pg_page("id", "ord")
+      ${cardJoins(params, today)}
+    ) card ON true
+    ORDER BY card."ord"`;
+  const rows = await db.query<CardRow & { unknown: string[]; found: boolean; ord: number | null }>(statement(text), params.values);
+  const cards = rows.filter((r) => r.id !== null).map(toCard);
+  const hasMore = cards.length > q.pageSize;
+  const shown = cards.slice(0, q.pageSize);
   return {
-    ids: backward ? shown.reverse() : shown,
+    cards: backward ? shown.reverse() : shown,
     hasMore,
-    unknownCategories: row?.unknown ?? [],
-    cursorFound: row?.found ?? true,
-    ladder: ladderOf(parse(row?.ladder ?? [])),
+    unknownCategories: rows[0]?.unknown ?? [],
+    cursorFound: rows[0]?.found ?? true,
   };
+}
+
+/**
+ * A listing as the viewer may see it (the listing page): the storefront's listings, and for a
+ * partner its own in any state and for staff every one, on the marketplaces the viewer may see
+ * (program/visibility.ts listingWhere, in the statement). Null otherwise.
+ */
+export async function storefrontListing(db: SqlRunner, viewer: Viewer, id: string, today: Date): Promise<StorefrontCard | null> {
+  const params = new Params();
+  const own = viewer.kind === "partner" ? viewer.partnerId : null;
+  const text = `SELECT ${cardColumns(true)}
+    FROM (SELECT ${params.add(id, "::uuid")} AS "id", 1 AS "ord") pg_page
+    ${cardJoins(params, today)}
+    WHERE l."marketplace" = ANY(${params.add(visibleMarketplaces(viewer), "::text[]::\"Marketplace\"[]")})
+      AND (l."state" IN (${shownStates}) OR ${params.add(viewer.kind === "staff", "::boolean")} OR l."partnerId" = ${params.add(own, "::uuid")})`;
+  const [row] = await db.query<CardRow>(statement(text), params.values);
+  return row ? toCard(row) : null;
 }
 
 /**
@@ -202,42 +367,51 @@ export async function storefrontPage(
  * except its own, so choosing a second category shows what it would add ("Accounting (12)").
  */
 export async function storefrontSummary(
-  db: Reader, viewer: Viewer, marketplace: Marketplace, q: StorefrontQuery, today: Date, facets: boolean,
+  db: SqlRunner, viewer: Viewer, marketplace: Marketplace, q: StorefrontQuery, today: Date, facets: boolean,
 ): Promise<StorefrontSummary> {
   const params = new Params();
-  if (!visibleMarketplaces(viewer).includes(marketplace)) {
-    return { total: 0, facets: facets ? mergeFacets({ categories: await allCategories(db), tiers: {}, flows: {}, kinds: {}, ladder: [] }) : null };
-  }
   if (!facets) {
-    const s = scope(params, marketplace, q, { app: needsApp(q), partner: q.tiers.length > 0, popularity: null });
-    const [row] = await db.$queryRawUnsafe<{ total: number }[]>(
-      `SELECT count(*)::int AS "total" FROM ${s.from} WHERE ${[s.where, ...allFilters(s)].join(" AND ")}`, ...params.values);
+    const s = scope(params, viewer, marketplace, q, { app: needsApp(q), partner: q.tiers.length > 0, popularity: null });
+    const [row] = await db.query<{ total: number }>(
+      statement(`SELECT count(*)::int AS "total" FROM ${s.from} WHERE ${[s.where, ...allFilters(s)].join(" AND ")}`), params.values);
     return { total: row?.total ?? 0, facets: null };
   }
-  const s = scope(params, marketplace, q, { app: true, partner: true, popularity: null });
+  const s = scope(params, viewer, marketplace, q, { app: true, partner: true, popularity: null });
   const f = s.filters;
-  const counts = (column: string, except: keyof Scope["filters"]) => {
-    const others = (Object.keys(f) as (keyof Scope["filters"])[]).filter((k) => k !== except).map((k) => `m."f_${k}"`).join(" AND ");
-    return `(SELECT coalesce(json_object_agg(x."v", x."n"), '{}'::json) FROM (SELECT m."${column}" AS "v", count(*)::int AS "n" FROM m WHERE ${others} GROUP BY 1) x)`;
-  };
+  // Every filter but the one named, for its facet's counts (disjunctive facets).
+  const others = (except: keyof Scope["filters"] | null) =>
+    (Object.keys(f) as (keyof Scope["filters"])[]).filter((k) => k !== except).map((k) => `m."f_${k}"`).join(" AND ");
+  const counts = (column: string, n: string) =>
+    `(SELECT coalesce(json_object_agg(g."${column}", g."${n}") FILTER (WHERE g."${n}" > 0), '{}'::json) FROM g WHERE g."by" = '${column}')`;
+  // The matches once (m), then the total, tier, data flow and data connector counts in one grouped
+  // pass over them (GROUPING SETS, each facet's count a FILTER aggregate leaving out its own filter);
+  // categories, a listing counting once per category, in a second pass joined to their links.
   const sql = `
     WITH m AS MATERIALIZED (
       SELECT r."id" AS "rid", p."tierKey" AS "tier", a."dataFlow"::text AS "flow", (a."kind" = 'DATA_CONNECTOR')::text AS "connector",
         ${f.category} AS "f_category", ${f.tier} AS "f_tier", ${f.flow} AS "f_flow", ${f.kind} AS "f_kind"
       FROM ${s.from} WHERE ${s.where}
+    ), g AS (
+      SELECT CASE WHEN GROUPING(m."tier") = 0 THEN 'tier' WHEN GROUPING(m."flow") = 0 THEN 'flow' WHEN GROUPING(m."connector") = 0 THEN 'connector' ELSE 'all' END AS "by",
+        m."tier", m."flow", m."connector",
+        count(*) FILTER (WHERE ${others("tier")})::int AS "nTier",
+        count(*) FILTER (WHERE ${others("flow")})::int AS "nFlow",
+        count(*) FILTER (WHERE ${others("kind")})::int AS "nKind",
+        count(*) FILTER (WHERE ${others(null)})::int AS "nAll"
+      FROM m GROUP BY GROUPING SETS ((m."tier"), (m."flow"), (m."connector"), ())
     )
     SELECT
-      (SELECT count(*)::int FROM m WHERE m."f_category" AND m."f_tier" AND m."f_flow" AND m."f_kind") AS "total",
+      coalesce((SELECT g."nAll" FROM g WHERE g."by" = 'all'), 0) AS "total",
       (SELECT coalesce(json_agg(json_build_object('slug', c."slug", 'name', c."name", 'count', coalesce(x."n", 0)) ORDER BY c."name"), '[]'::json)
          FROM "Category" c LEFT JOIN (
            SELECT lc."categoryId", count(*)::int AS "n" FROM m JOIN "ListingRevisionCategory" lc ON lc."revisionId" = m."rid"
-           WHERE m."f_tier" AND m."f_flow" AND m."f_kind" GROUP BY 1
+           WHERE ${others("category")} GROUP BY 1
          ) x ON x."categoryId" = c."id") AS "categories",
-      ${counts("tier", "tier")} AS "tiers",
-      ${counts("flow", "flow")} AS "flows",
-      ${counts("connector", "kind")} AS "kinds",
+      ${counts("tier", "nTier")} AS "tiers",
+      ${counts("flow", "nFlow")} AS "flows",
+      ${counts("connector", "nKind")} AS "kinds",
       ${ladderColumn(params, today)} AS "ladder"`;
-  const [row] = await db.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...params.values);
+  const [row] = await db.query<Record<string, unknown>>(statement(sql), params.values);
   return {
     total: Number(row?.total ?? 0),
     facets: mergeFacets({
@@ -248,10 +422,6 @@ export async function storefrontSummary(
       ladder: parse(row?.ladder ?? []),
     }),
   };
-}
-
-async function allCategories(db: Reader) {
-  return db.$queryRawUnsafe<{ slug: string; name: string; count: number }[]>(`SELECT "slug", "name", 0 AS "count" FROM "Category" ORDER BY "name"`);
 }
 
 /** Every value of each facet, zero counts included: tiers in ladder order (then any others), flows in enum order. */
@@ -276,8 +446,8 @@ function mergeFacets(raw: {
 export const tierName = (key: string) => key.charAt(0) + key.slice(1).toLowerCase().replace(/_/g, " ");
 
 /** This year's tier ladder on its own (where no storefront page read brought it along). */
-export async function tierLadder(db: Reader, today: Date): Promise<TierLadder> {
+export async function tierLadder(db: SqlRunner, today: Date): Promise<TierLadder> {
   const params = new Params();
-  const [row] = await db.$queryRawUnsafe<{ ladder: unknown }[]>(`SELECT ${ladderColumn(params, today)} AS "ladder"`, ...params.values);
+  const [row] = await db.query<{ ladder: unknown }>(statement(`SELECT ${ladderColumn(params, today)} AS "ladder"`), params.values);
   return ladderOf(parse(row?.ladder ?? []));
 }

@@ -50,6 +50,7 @@ export async function createService(config: Config, opts: ServiceOptions = {}): 
     databaseUrl: config.databaseUrl,
     dataDir: config.databaseUrl ? undefined : `${config.dataDir}/pglite`,
     fromTemplate: config.migrateOnStart,
+    preparedStatements: config.preparedStatements,
   }));
   try {
     if (config.migrateOnStart) {
@@ -72,7 +73,7 @@ export async function createService(config: Config, opts: ServiceOptions = {}): 
     const storefrontCache = createStorefrontCache({ ttlMs: config.storefrontCacheMs });
     const stopStorefrontCache = storefrontCache.follow(feed);
     const yoga = createProgramYoga({
-      program, tokens, feed, production: config.production, limits: config.limits, rateLimiter,
+      program, sql: db.sql, tokens, feed, production: config.production, limits: config.limits, rateLimiter,
       observers: [useRequestLog(logger), metrics.plugin],
       idempotency: useIdempotencyKeys(createIdempotencyKeys(db.prisma), { logger }),
       storefrontCache: storefrontCache.plugin,

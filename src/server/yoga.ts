@@ -12,6 +12,7 @@ import type { Limits } from "../config.js";
 import type { RateLimiter } from "./rate-limit.js";
 import { securityPlugins } from "./security.js";
 import type { Program } from "../program/program.js";
+import type { SqlRunner } from "../db/database.js";
 
 export interface ServerContext {
   /** Set by the WebSocket server: the viewer resolved once from connectionParams. */
@@ -38,7 +39,7 @@ function withClientErrorCode(error: unknown): GraphQLError | null {
 }
 
 export function createProgramYoga(opts: {
-  program: Program; tokens: TokenService; feed: EventFeed; production: boolean; limits: Limits; rateLimiter: RateLimiter;
+  program: Program; sql: SqlRunner; tokens: TokenService; feed: EventFeed; production: boolean; limits: Limits; rateLimiter: RateLimiter;
   /** Request logs and metrics: first, so that they see every request, refused ones too. */
   observers?: Plugin<Context>[];
   /** Idempotency keys: after the limits, so that a retry is limited like any request. */
@@ -48,7 +49,7 @@ export function createProgramYoga(opts: {
   /** Where Yoga's own warnings and errors go (JSON lines); default: Yoga's console logger. */
   logger?: Logger;
 }): ProgramYoga {
-  const { program, tokens, feed } = opts;
+  const { program, sql, tokens, feed } = opts;
   return createYoga<ServerContext, Context>({
     schema,
     // The storefront cache wraps execution: it goes before the limits, so their refusals (which stop
@@ -72,10 +73,10 @@ export function createProgramYoga(opts: {
     context: async ({ request, viewer }): Promise<Context> => {
       // Over WebSocket there is no fetch Request: the viewer was resolved at connection time.
       const requestId = requestIdOf(request);
-      if (viewer) return { viewer, prisma: program.prisma, program, requestId, tokens, feed };
+      if (viewer) return { viewer, prisma: program.prisma, sql, program, requestId, tokens, feed };
       try {
         const resolved = await resolveViewer(request.headers.get("authorization"), tokens, program.prisma);
-        return { viewer: resolved, prisma: program.prisma, program, requestId, tokens, feed };
+        return { viewer: resolved, prisma: program.prisma, sql, program, requestId, tokens, feed };
       } catch (err) {
         if (err instanceof UnauthenticatedError) throw unauthenticated(err.message);
         throw err;

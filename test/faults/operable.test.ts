@@ -158,17 +158,17 @@ describe(`structured logs (${onPostgres ? "PostgreSQL" : "PGlite"})`, () => {
 
   it("an unexpected error: logged with the request id and its stack; the client gets a masked message and no stack (and a 5xx is counted)", async () => {
     const before = value(await scrape(), "http_responses_5xx_total", { route: "graphql" }) ?? 0;
-    // The database goes away under the server.
-    const prisma = service.program.prisma as unknown as { listing: { findMany: unknown } };
-    const original = prisma.listing.findMany;
-    (prisma.listing as { findMany: unknown }).findMany = () => Promise.reject(new Error("disk on fire at /var/lib/secret"));
+    // The database goes away under the server (the storefront reads through its own statements).
+    const sql = service.db.sql as { query: unknown };
+    const original = sql.query;
+    sql.query = () => Promise.reject(new Error("disk on fire at /var/lib/secret"));
     try {
       const r = await gql(`query Shop { listings(first: 1) { edges { node { id } } } }`, { requestId: "req-operable-boom" });
       const text = JSON.stringify(r.body);
       expect(r.body.errors[0].message).toBe("Unexpected error.");
       expect(text).not.toMatch(/disk on fire|secret|at .*\.ts|stack/);
     } finally {
-      (prisma.listing as { findMany: unknown }).findMany = original;
+      sql.query = original;
     }
     const logged = lines.find((l) => l.level === "error" && l.requestId === "req-operable-boom");
     expect(logged).toMatchObject({ msg: "unexpected error", operation: "Shop", error: "disk on fire at /var/lib/secret" });

@@ -1,5 +1,7 @@
 import { delistingRisk } from "../../program/low-usage.js";
 import { builder } from "../builder.js";
+import { fromStorefrontRow } from "../storefront-rows.js";
+import type { StorefrontCard, StorefrontContent } from "../../program/storefront.js";
 import { uuidOrNil } from "../ids.js";
 import { canSeePartnerWork, eventWhere, listingWhere } from "../../program/visibility.js";
 import { ContactKindEnum, DelistReasonEnum, ListingStateEnum, MarketplaceEnum, RevisionStatusEnum } from "../enums.js";
@@ -17,10 +19,11 @@ export const ListingNode = builder.prismaNode("Listing", {
     updatedAt: t.expose("updatedAt", { type: "DateTime" }),
     delistReason: t.expose("delistReason", { type: DelistReasonEnum, nullable: true }),
     atRiskDeadline: t.expose("atRiskDeadline", { type: "DateTime", nullable: true }),
-    app: t.relation("app"),
-    partner: t.relation("partner"),
+    app: t.relation("app", { extensions: fromStorefrontRow((l: StorefrontCard) => l.app) }),
+    partner: t.relation("partner", { extensions: fromStorefrontRow((l: StorefrontCard) => l.partner) }),
     content: t.relation("liveRevision", {
       nullable: true,
+      extensions: fromStorefrontRow((l: StorefrontCard) => l.liveRevision),
       description: "What the marketplace shows (the approved revision); null until first approved.",
     }),
     pendingRevision: t.field({
@@ -74,6 +77,7 @@ export const ListingRevisionNode = builder.prismaObject("ListingRevision", {
     categories: t.field({
       type: [CategoryNode],
       select: { categories: { select: { category: true } } },
+      extensions: fromStorefrontRow((r: StorefrontContent) => r.categories),
       resolve: (rev) => rev.categories.map((c) => c.category),
     }),
   }),

@@ -2,7 +2,7 @@
 // sorts and facet counts; a listing by id; and what a listing card or page shows beside its
 // content (install, recently updated, the partner's tier badge).
 import { formatPrismaCursor, parsePrismaCursor, queryFromInfo } from "@pothos/plugin-prisma";
-import { GraphQLError, Kind, type GraphQLResolveInfo, type SelectionSetNode } from "graphql";
+import { GraphQLError, Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from "graphql";
 import type { DataFlow } from "../../domain/apps.js";
 import type { FieldError } from "../../domain/fields.js";
 import type { Listing } from "../../generated/prisma/client.js";
@@ -10,8 +10,10 @@ import {
   checkStorefrontQuery, isInstallAllowed, isRecentlyUpdated, MAX_PAGE_SIZE, MAX_SEARCH_CHARS, RECENTLY_UPDATED_DAYS, STOREFRONT_SORTS,
 } from "../../domain/storefront.js";
 import {
-  storefrontPage, storefrontSummary, tierLadder, tierName, type StorefrontFacets, type StorefrontSummary, type TierLadder,
+  storefrontListing, storefrontPage, storefrontSummary, tierLadder, tierName,
+  type StorefrontCard, type StorefrontFacets, type StorefrontPartner, type StorefrontSummary, type TierLadder,
 } from "../../program/storefront.js";
+import { fromStorefrontRow } from "../storefront-rows.js";
 import { listingWhere, storefrontListingWhere } from "../../program/visibility.js";
 import { builder } from "../builder.js";
 import type { Context } from "../context.js";
@@ -98,6 +100,74 @@ function selects(info: GraphQLResolveInfo, name: string): boolean {
   return info.fieldNodes.some((n) => visit(n.selectionSet));
 }
 
+/**
+ * What the storefront's statements read, by type: a field here is answered from the row (plain
+ * columns, or `extensions.storefrontRow`); `nested` names the type a field leads to. A query that
+ * selects anything else below a listing is read through Prisma as before (private and staff fields,
+ * revisions, history).
+ */
+interface Readable { readonly fields: ReadonlySet<string>; readonly nested: Readonly<Record<string, string>> }
+const readable = (fields: string[], nested: Record<string, string> = {}): Readable => ({ fields: new Set(["__typename", ...fields]), nested });
+const DETAIL_CONTENT = ["summary", "howItWorks", "features", "videoUrl", "websiteUrl", "learnMoreUrl", "contactKind"];
+const common: Record<string, Readable> = {
+  Listing: readable(
+    ["id", "marketplace", "state", "stateChangedAt", "updatedAt", "firstLiveAt", "contentUpdatedAt", "recentlyUpdated", "installAllowed"],
+    { content: "ListingRevision", partner: "Partner", app: "App" },
+  ),
+  Category: readable(["id", "slug", "name"]),
+  Partner: readable(["id", "name", "slug", "website", "tier"], { tierBadge: "TierBadge" }),
+  TierBadge: readable(["tier", "name", "rank"]),
+  App: readable(["id", "name", "kind", "dataFlow", "status"]),
+};
+/** The listings page's cards, and the listing page (its content's detail columns too). */
+const CARD: Record<string, Readable> = { ...common, ListingRevision: readable(["id", "name", "tagline", "reviewedAt", "screenshots"], { categories: "Category" }) };
+const DETAIL: Record<string, Readable> = { ...common, ListingRevision: readable(["id", "name", "tagline", "reviewedAt", "screenshots", ...DETAIL_CONTENT], { categories: "Category" }) };
+
+/** The selection sets at `path` below the field (through fragments). */
+function selectionsAt(info: GraphQLResolveInfo, path: readonly string[]): SelectionSetNode[] {
+  let sets = info.fieldNodes.map((n) => n.selectionSet).filter((s): s is SelectionSetNode => !!s);
+  for (const name of path) sets = sets.flatMap((set) => fieldsOf(info, set).filter((f) => f.name.value === name && f.selectionSet).map((f) => f.selectionSet!));
+  return sets;
+}
+
+function fieldsOf(info: GraphQLResolveInfo, set: SelectionSetNode, seen = new Set<string>()): FieldNode[] {
+  return set.selections.flatMap((s) => {
+    if (s.kind === Kind.FIELD) return [s];
+    if (s.kind === Kind.INLINE_FRAGMENT) return fieldsOf(info, s.selectionSet, seen);
+    if (seen.has(s.name.value)) return [];
+    seen.add(s.name.value);
+    const fragment = info.fragments[s.name.value];
+    return fragment ? fieldsOf(info, fragment.selectionSet, seen) : [];
+  });
+}
+
+function onlyReadable(info: GraphQLResolveInfo, set: SelectionSetNode, type: string, allowed: Record<string, Readable>): boolean {
+  const r = allowed[type];
+  if (!r) return false;
+  return fieldsOf(info, set).every((f) => {
+    const name = f.name.value;
+    if (r.fields.has(name)) return !f.selectionSet;
+    const next = r.nested[name];
+    return next !== undefined && !!f.selectionSet && onlyReadable(info, f.selectionSet, next, allowed);
+  });
+}
+
+// Decided once per document: the field node belongs to one parsed document (Yoga caches those).
+const decided = new WeakMap<FieldNode, boolean>();
+/** Whether every field the query selects below `path` (a listing) is one the storefront's statement reads. */
+function readsOnly(info: GraphQLResolveInfo, path: readonly string[], allowed: Record<string, Readable>): boolean {
+  const key = info.fieldNodes[0]!;
+  let yes = decided.get(key);
+  if (yes === undefined) {
+    yes = selectionsAt(info, path).every((set) => onlyReadable(info, set, "Listing", allowed));
+    decided.set(key, yes);
+  }
+  return yes;
+}
+
+/** Storefront rows stand in for Prisma's Listing rows: every field a card query reaches reads them as they are (CARD, DETAIL). */
+const asListings = (cards: StorefrontCard[]) => cards as unknown as Listing[];
+
 interface StorefrontConnection {
   marketplace: "COMMERCIAL" | "FEDRAMP";
   edges: { cursor: string; node: Listing }[];
@@ -152,13 +222,13 @@ builder.queryFields((t) => ({
         const marketplace = args.marketplace ?? "COMMERCIAL";
         const today = ctx.program.today();
 
-        const page = await storefrontPage(ctx.prisma, ctx.viewer, marketplace, q, { direction: backward ? "backward" : "forward", cursor }, today);
+        const page = await storefrontPage(ctx.sql, ctx.viewer, marketplace, q, { direction: backward ? "backward" : "forward", cursor }, today);
         if (page.unknownCategories.length) {
           throw badInput([{ field: "filter.categories", message: `no such category: ${page.unknownCategories.join(", ")}` }]);
         }
         if (!page.cursorFound) throw badInput([{ field: cursorArg, message: "names no listing" }]);
-        if (!ladders.has(ctx)) ladders.set(ctx, Promise.resolve(page.ladder));
-        const rows = page.ids.length ? await readListings(ctx, info, page.ids) : [];
+        // The cards as read, unless the query asks for more of a listing than a card holds.
+        const rows = !page.cards.length ? [] : readsOnly(info, ["edges", "node"], CARD) ? asListings(page.cards) : await readListings(ctx, info, page.cards.map((c) => c.id));
         const edges = rows.map((node) => ({ cursor: cursorOf(node.id), node }));
         let summary: Promise<StorefrontSummary> | null = null;
         const wantsFacets = selects(info, "facets");
@@ -171,7 +241,7 @@ builder.queryFields((t) => ({
             startCursor: edges[0]?.cursor ?? null,
             endCursor: edges.at(-1)?.cursor ?? null,
           },
-          summary: () => (summary ??= storefrontSummary(ctx.prisma, ctx.viewer, marketplace, q, today, wantsFacets)),
+          summary: () => (summary ??= storefrontSummary(ctx.sql, ctx.viewer, marketplace, q, today, wantsFacets)),
         };
         return connection;
       },
@@ -194,13 +264,20 @@ builder.queryFields((t) => ({
       }),
     },
   ),
-  listing: t.prismaField({
-    type: "Listing",
+  listing: t.field({
+    type: ListingNode,
     nullable: true,
     description: "A listing by global id, as the viewer may see it (the storefront's listing page); null otherwise. A string that is no Listing id is BAD_USER_INPUT.",
     args: { id: t.arg.globalID({ required: true, for: ListingNode }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.listing.findFirst({ ...query, where: { AND: [{ id: uuidOrNil(args.id.id) }, listingWhere(ctx.viewer)] } }),
+    resolve: async (_root, args, ctx, info) => {
+      const id = uuidOrNil(args.id.id);
+      if (readsOnly(info, [], DETAIL)) {
+        const card = await storefrontListing(ctx.sql, ctx.viewer, id, ctx.program.today());
+        return card ? asListings([card])[0]! : null;
+      }
+      const query = queryFromInfo({ context: ctx, info });
+      return ctx.prisma.listing.findFirst({ ...query, where: { AND: [{ id }, listingWhere(ctx.viewer)] } });
+    },
   }),
 }));
 
@@ -222,16 +299,19 @@ builder.prismaObjectFields(ListingNode, (t) => ({
     nullable: true,
     description: "When the content the storefront shows was approved (a first launch or an update); null before it first went live.",
     select: { firstLiveAt: true, liveRevision: { select: { reviewedAt: true } } },
+    extensions: fromStorefrontRow((l: StorefrontCard) => l.liveRevision?.reviewedAt ?? l.firstLiveAt),
     resolve: (l) => l.liveRevision?.reviewedAt ?? l.firstLiveAt,
   }),
   recentlyUpdated: t.boolean({
     description: `The content the storefront shows was approved within the last ${RECENTLY_UPDATED_DAYS} days.`,
     select: { firstLiveAt: true, liveRevision: { select: { reviewedAt: true } } },
+    extensions: fromStorefrontRow((l: StorefrontCard, ctx: Context) => isRecentlyUpdated(l.liveRevision?.reviewedAt ?? l.firstLiveAt, ctx.program.today())),
     resolve: (l, _args, ctx) => isRecentlyUpdated(l.liveRevision?.reviewedAt ?? l.firstLiveAt, ctx.program.today()),
   }),
   installAllowed: t.boolean({
     description: "Whether the storefront offers Install: the listing is live or at risk and its app is active.",
     select: { state: true, app: { select: { status: true } } },
+    extensions: fromStorefrontRow((l: StorefrontCard) => isInstallAllowed(l, l.app)),
     resolve: (l) => isInstallAllowed(l, l.app),
   }),
 }));
@@ -242,9 +322,10 @@ builder.prismaObjectFields(PartnerNode, (t) => ({
     type: TierBadge,
     description: "The partner's tier with its name on this year's ladder (R-TIER-1).",
     select: { tierKey: true },
+    extensions: fromStorefrontRow((p: StorefrontPartner) => p.tierBadge),
     resolve: async (p, _args, ctx) => {
       let ladder = ladders.get(ctx);
-      if (!ladder) ladders.set(ctx, (ladder = tierLadder(ctx.prisma, ctx.program.today())));
+      if (!ladder) ladders.set(ctx, (ladder = tierLadder(ctx.sql, ctx.program.today())));
       const rung = (await ladder).get(p.tierKey);
       return { key: p.tierKey, name: rung?.name ?? tierName(p.tierKey), rank: rung?.rank ?? null };
     },
