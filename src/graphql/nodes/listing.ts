@@ -2,6 +2,8 @@ import { delistingRisk } from "../../program/low-usage.js";
 import { builder } from "../builder.js";
 import { fromStorefrontRow } from "../storefront-rows.js";
 import type { StorefrontCard, StorefrontContent } from "../../program/storefront.js";
+import { isInstallAllowed, isRecentlyUpdated, RECENTLY_UPDATED_DAYS } from "../../domain/storefront.js";
+import type { Context } from "../context.js";
 import { uuidOrNil } from "../ids.js";
 import { canSeePartnerWork, eventWhere, listingWhere } from "../../program/visibility.js";
 import { ContactKindEnum, DelistReasonEnum, ListingStateEnum, MarketplaceEnum, RevisionStatusEnum } from "../enums.js";
@@ -111,5 +113,29 @@ builder.queryFields((t) => ({
     type: ["Category"],
     description: "The program's category list (R-LIST-3).",
     resolve: (query, _root, _args, ctx) => ctx.prisma.category.findMany({ ...query, orderBy: { name: "asc" } }),
+  }),
+}));
+
+// What the storefront's cards show of a listing besides its content.
+builder.prismaObjectFields(ListingNode, (t) => ({
+  contentUpdatedAt: t.field({
+    type: "DateTime",
+    nullable: true,
+    description: "When the content the storefront shows was approved (a first launch or an update); null before it first went live.",
+    select: { firstLiveAt: true, liveRevision: { select: { reviewedAt: true } } },
+    extensions: fromStorefrontRow((l: StorefrontCard) => l.liveRevision?.reviewedAt ?? l.firstLiveAt),
+    resolve: (l) => l.liveRevision?.reviewedAt ?? l.firstLiveAt,
+  }),
+  recentlyUpdated: t.boolean({
+    description: `The content the storefront shows was approved within the last ${RECENTLY_UPDATED_DAYS} days.`,
+    select: { firstLiveAt: true, liveRevision: { select: { reviewedAt: true } } },
+    extensions: fromStorefrontRow((l: StorefrontCard, ctx: Context) => isRecentlyUpdated(l.liveRevision?.reviewedAt ?? l.firstLiveAt, ctx.program.today())),
+    resolve: (l, _args, ctx) => isRecentlyUpdated(l.liveRevision?.reviewedAt ?? l.firstLiveAt, ctx.program.today()),
+  }),
+  installAllowed: t.boolean({
+    description: "Whether the storefront offers Install: the listing is live or at risk and its app is active.",
+    select: { state: true, app: { select: { status: true } } },
+    extensions: fromStorefrontRow((l: StorefrontCard) => isInstallAllowed(l, l.app)),
+    resolve: (l) => isInstallAllowed(l, l.app),
   }),
 }));

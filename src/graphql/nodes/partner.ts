@@ -1,4 +1,7 @@
 import { builder } from "../builder.js";
+import { fromStorefrontRow } from "../storefront-rows.js";
+import type { StorefrontPartner } from "../../program/storefront.js";
+import { TierBadge, tierBadgeOf } from "./tier-badge.js";
 import { answeredWithoutQuery, uuidOrNil } from "../ids.js";
 import { eventWhere, partnerWhere, privatePartnerId } from "../../program/visibility.js";
 import { visibleMarketplaces } from "../../domain/listings/marketplaces.js";
@@ -158,5 +161,16 @@ builder.queryFields((t) => ({
       const key = id ? { id: uuidOrNil(id.id) } : { slug: slug ?? "" };
       return ctx.prisma.partner.findFirst({ ...query, where: { AND: [key, partnerWhere(ctx.viewer)] } });
     },
+  }),
+}));
+
+// The badge the storefront shows beside a partner's name.
+builder.prismaObjectFields(PartnerNode, (t) => ({
+  tierBadge: t.field({
+    type: TierBadge,
+    description: "The partner's tier with its name on this year's ladder (R-TIER-1).",
+    select: { tierKey: true },
+    extensions: fromStorefrontRow((p: StorefrontPartner) => p.tierBadge),
+    resolve: (p, _args, ctx) => tierBadgeOf(p.tierKey, ctx),
   }),
 }));

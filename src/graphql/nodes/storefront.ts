@@ -7,20 +7,18 @@ import type { DataFlow } from "../../domain/apps.js";
 import type { FieldError } from "../../domain/fields.js";
 import type { Listing } from "../../generated/prisma/client.js";
 import {
-  checkStorefrontQuery, isInstallAllowed, isRecentlyUpdated, MAX_PAGE_SIZE, MAX_SEARCH_CHARS, RECENTLY_UPDATED_DAYS, STOREFRONT_SORTS,
+  checkStorefrontQuery, MAX_PAGE_SIZE, MAX_SEARCH_CHARS, STOREFRONT_SORTS,
 } from "../../domain/storefront.js";
 import {
-  storefrontListing, storefrontPage, storefrontSummary, tierLadder, tierName,
-  type StorefrontCard, type StorefrontFacets, type StorefrontPartner, type StorefrontSummary, type TierLadder,
+  storefrontListing, storefrontPage, storefrontSummary,
+  type StorefrontCard, type StorefrontFacets, type StorefrontSummary,
 } from "../../program/storefront.js";
-import { fromStorefrontRow } from "../storefront-rows.js";
 import { listingWhere, storefrontListingWhere } from "../../program/visibility.js";
 import { builder } from "../builder.js";
 import type { Context } from "../context.js";
 import { DataFlowEnum, MarketplaceEnum } from "../enums.js";
 import { uuidOrNil } from "../ids.js";
 import { ListingNode } from "./listing.js";
-import { PartnerNode } from "./partner.js";
 
 /** A query argument the storefront cannot take: a typed GraphQL error, never a 500. */
 function badInput(problems: readonly FieldError[]): GraphQLError {
@@ -73,18 +71,6 @@ const ListingFacetsType = builder.objectRef<StorefrontFacets>("ListingFacets").i
     dataConnector: t.field({ type: [DataConnectorFacet], resolve: (f) => [...f.dataConnector] }),
   }),
 });
-
-const TierBadge = builder.objectRef<{ key: string; name: string; rank: number | null }>("TierBadge").implement({
-  description: "The partner's tier as the storefront shows it.",
-  fields: (t) => ({
-    tier: t.exposeString("key"),
-    name: t.exposeString("name"),
-    rank: t.exposeInt("rank", { nullable: true, description: "Position on this year's ladder, higher is better; null when the ladder does not name the tier." }),
-  }),
-});
-
-// One read of the tier ladder per request, however many partners it shows; a listings page brings it along.
-const ladders = new WeakMap<Context, Promise<TierLadder>>();
 
 /** Whether the field's selection (through fragments) asks for `name` at its top level. */
 function selects(info: GraphQLResolveInfo, name: string): boolean {
@@ -293,41 +279,3 @@ async function readListings(ctx: Context, info: GraphQLResolveInfo, ids: string[
   return rows.sort((a, b) => at.get(a.id)! - at.get(b.id)!);
 }
 
-builder.prismaObjectFields(ListingNode, (t) => ({
-  contentUpdatedAt: t.field({
-    type: "DateTime",
-    nullable: true,
-    description: "When the content the storefront shows was approved (a first launch or an update); null before it first went live.",
-    select: { firstLiveAt: true, liveRevision: { select: { reviewedAt: true } } },
-    extensions: fromStorefrontRow((l: StorefrontCard) => l.liveRevision?.reviewedAt ?? l.firstLiveAt),
-    resolve: (l) => l.liveRevision?.reviewedAt ?? l.firstLiveAt,
-  }),
-  recentlyUpdated: t.boolean({
-    description: `The content the storefront shows was approved within the last ${RECENTLY_UPDATED_DAYS} days.`,
-    select: { firstLiveAt: true, liveRevision: { select: { reviewedAt: true } } },
-    extensions: fromStorefrontRow((l: StorefrontCard, ctx: Context) => isRecentlyUpdated(l.liveRevision?.reviewedAt ?? l.firstLiveAt, ctx.program.today())),
-    resolve: (l, _args, ctx) => isRecentlyUpdated(l.liveRevision?.reviewedAt ?? l.firstLiveAt, ctx.program.today()),
-  }),
-  installAllowed: t.boolean({
-    description: "Whether the storefront offers Install: the listing is live or at risk and its app is active.",
-    select: { state: true, app: { select: { status: true } } },
-    extensions: fromStorefrontRow((l: StorefrontCard) => isInstallAllowed(l, l.app)),
-    resolve: (l) => isInstallAllowed(l, l.app),
-  }),
-}));
-
-
-builder.prismaObjectFields(PartnerNode, (t) => ({
-  tierBadge: t.field({
-    type: TierBadge,
-    description: "The partner's tier with its name on this year's ladder (R-TIER-1).",
-    select: { tierKey: true },
-    extensions: fromStorefrontRow((p: StorefrontPartner) => p.tierBadge),
-    resolve: async (p, _args, ctx) => {
-      let ladder = ladders.get(ctx);
-      if (!ladder) ladders.set(ctx, (ladder = tierLadder(ctx.sql, ctx.program.today())));
-      const rung = (await ladder).get(p.tierKey);
-      return { key: p.tierKey, name: rung?.name ?? tierName(p.tierKey), rank: rung?.rank ?? null };
-    },
-  }),
-}));
