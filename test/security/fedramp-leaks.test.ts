@@ -60,3 +60,29 @@ describe("R-LIST-6: a partner's uncleared members see its figures and refusals w
     expect(seenByCleared - seenByUncleared).toBe(fedListings);
   });
 });
+
+describe("R-LIST-6: frozen assessments of a partner with FedRAMP listings", () => {
+  it("R-LIST-6: an uncleared viewer reads the tier decided but not the figures behind it; a cleared one reads them; a partner without FedRAMP listings reads its own", async () => {
+    const assess = (partnerId: string) =>
+      call(t, w.staffFedrampToken, "mutation", "$p: ID", "runTierAssessment(year: 2025, partnerId: $p)", "{ assessed }", { p: gid("Partner", partnerId) });
+    expect((await assess(w.partners.northwind.id)).data).toEqual({ assessed: 1 });
+    expect((await assess(w.partners.dormant.id)).data).toEqual({ assessed: 1 });
+    const read = async (partnerId: string, token: string) =>
+      (await t.gql(`query($id: ID!) { partner(id: $id) { assessments { year resultTier inputs requirements requirementResults { requirement } explanation } } }`, { id: gid("Partner", partnerId) }, token)).data.partner.assessments[0];
+    const uncleared = await read(w.partners.northwind.id, w.partners.northwind.adminToken);
+    const full = await read(w.partners.northwind.id, cleared);
+    expect(full.inputs.apps.length).toBeGreaterThan(0);
+    expect(full.requirementResults.length).toBeGreaterThan(0);
+    expect(uncleared).toEqual({
+      year: 2025, resultTier: full.resultTier, inputs: {}, requirements: [], requirementResults: [],
+      explanation: expect.stringContaining("shown with FedRAMP clearance"),
+    });
+    expect(JSON.stringify(uncleared)).not.toMatch(/gov/i);
+    // Staff without clearance: the same.
+    expect((await read(w.partners.northwind.id, w.staffToken)).inputs).toEqual({});
+    // Dormant Docs has no FedRAMP listing: its own admin reads every figure.
+    const dormant = await read(w.partners.dormant.id, w.partners.dormant.adminToken);
+    expect(dormant.inputs.apps.length).toBeGreaterThan(0);
+    expect(dormant.requirementResults.length).toBeGreaterThan(0);
+  });
+});

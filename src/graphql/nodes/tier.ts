@@ -4,7 +4,10 @@
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import type { AppYearFigures, AssessmentResult, PartnerYearFigures, RequirementResult, TierEligibility } from "../../domain/tiers.js";
 import type { CurrentTier, TierProgressAnswer, WhatIfAnswer } from "../../program/tiers.js";
+import { visibleMarketplaces } from "../../domain/listings/marketplaces.js";
+import { tierName } from "../../program/storefront.js";
 import { builder } from "../builder.js";
+import type { Context } from "../context.js";
 import { answeredWithoutQuery } from "../ids.js";
 import { DataFlowEnum, InvitationStatusEnum } from "../enums.js";
 import { AppNode } from "./app.js";
@@ -91,6 +94,26 @@ export const TierOutcomeType = builder.objectRef<AssessmentResult>("TierOutcome"
   }),
 });
 
+const WITHHELD_NOTE = "Empty for a viewer without FedRAMP clearance when the partner has FedRAMP listings: the frozen figures count them (R-LIST-6).";
+
+/**
+ * A frozen assessment's figures count the partner's listings on both marketplaces. A viewer who may
+ * not see FedRAMP gets them only when the partner has no FedRAMP listing at all (R-LIST-6): the tier
+ * decided stays visible, the figures behind it are withheld. One read per partner and request.
+ */
+const fedrampPartners = new WeakMap<Context, Map<string, Promise<boolean>>>();
+function figuresWithheld(partnerId: string, ctx: Context): Promise<boolean> {
+  if (visibleMarketplaces(ctx.viewer).includes("FEDRAMP")) return Promise.resolve(false);
+  let known = fedrampPartners.get(ctx);
+  if (!known) fedrampPartners.set(ctx, (known = new Map()));
+  let answer = known.get(partnerId);
+  if (!answer) {
+    answer = ctx.prisma.listing.count({ where: { partnerId, marketplace: "FEDRAMP" } }).then((n) => n > 0);
+    known.set(partnerId, answer);
+  }
+  return answer;
+}
+
 export const TierAssessmentNode = builder.prismaObject("TierAssessment", {
   description: "A frozen annual tier assessment (R-TIER-8).",
   fields: (t) => ({
@@ -101,15 +124,33 @@ export const TierAssessmentNode = builder.prismaObject("TierAssessment", {
     resultTier: t.exposeString("resultTierKey"),
     periodStart: t.expose("periodStart", { type: "Date" }),
     periodEnd: t.expose("periodEnd", { type: "Date" }),
-    inputs: t.expose("inputs", { type: "JSON", description: "Every input figure, frozen as assessed." }),
-    requirements: t.expose("requirements", { type: "JSON" }),
+    inputs: t.field({
+      type: "JSON",
+      description: `Every input figure, frozen as assessed. ${WITHHELD_NOTE}`,
+      select: { inputs: true, partnerId: true },
+      resolve: async (a, _args, ctx) => ((await figuresWithheld(a.partnerId, ctx)) ? {} : a.inputs),
+    }),
+    requirements: t.field({
+      type: "JSON",
+      description: WITHHELD_NOTE,
+      select: { requirements: true, partnerId: true },
+      resolve: async (a, _args, ctx) => ((await figuresWithheld(a.partnerId, ctx)) ? [] : a.requirements),
+    }),
     requirementResults: t.field({
       type: [TierRequirementResultType],
-      description: "Every requirement of every tier, lowest tier first, as frozen.",
-      select: { requirements: true },
-      resolve: (a) => (Array.isArray(a.requirements) ? (a.requirements as unknown as RequirementResult[]) : []),
+      description: `Every requirement of every tier, lowest tier first, as frozen. ${WITHHELD_NOTE}`,
+      select: { requirements: true, partnerId: true },
+      resolve: async (a, _args, ctx) =>
+        !(await figuresWithheld(a.partnerId, ctx)) && Array.isArray(a.requirements) ? (a.requirements as unknown as RequirementResult[]) : [],
     }),
-    explanation: t.exposeString("explanation"),
+    explanation: t.string({
+      description: WITHHELD_NOTE,
+      select: { explanation: true, partnerId: true, year: true, resultTierKey: true },
+      resolve: async (a, _args, ctx) =>
+        (await figuresWithheld(a.partnerId, ctx))
+          ? `Assessment of ${a.year}, effective ${a.year + 1}: ${tierName(a.resultTierKey)}. Its figures include FedRAMP listings; they are shown with FedRAMP clearance (R-LIST-6).`
+          : a.explanation,
+    }),
     current: t.boolean({ select: { currentSlot: true }, resolve: (a) => a.currentSlot !== null }),
     supersedeReason: t.exposeString("supersedeReason", { nullable: true }),
     supersedes: t.relation("supersedes", { nullable: true, description: "The assessment this one replaced (it stays on record)." }),
