@@ -44,20 +44,27 @@ export const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}
 
 let signedUp = 0;
 
+/** A new partner signed up through the API (R-PART-1), nothing signed yet: its global id, its admin's token and what sign-up answered. */
+export async function signedUpPartner(t: TestService, name?: string): Promise<{ id: string; adminToken: string; partner: { id: string; name: string; slug: string; tier: string } }> {
+  const n = ++signedUp;
+  const r = await t.gql(`mutation($name: String!, $email: String!) { signUpPartner(input: { name: $name, adminName: "Ada Admin", adminEmail: $email }) {
+    ... on MutationSignUpPartnerSuccess { data { adminToken partner { id name slug tier } } } } }`, { name: name ?? `Fixture Partner ${n}`, email: `admin-${n}-${Date.now()}@fixture.example` });
+  const d = r.data?.signUpPartner?.data as { adminToken: string; partner: { id: string; name: string; slug: string; tier: string } } | undefined;
+  if (!d) throw new Error(`sign-up: ${JSON.stringify(r)}`);
+  return { id: d.partner.id, adminToken: d.adminToken, partner: d.partner };
+}
+
 /**
  * A new partner through the API: signed up, the current agreements signed as published (in the
  * program, R-PART-2). Its global id and its admin's token; for tests that change a partner's state
  * and must not share one with other tests.
  */
 export async function partnerInProgram(t: TestService, name?: string): Promise<{ id: string; adminToken: string }> {
-  const n = ++signedUp;
-  const r = await t.gql(`mutation($name: String!, $email: String!) { signUpPartner(input: { name: $name, adminName: "Ada Admin", adminEmail: $email }) {
-    ... on MutationSignUpPartnerSuccess { data { adminToken partner { id } } } } }`, { name: name ?? `Fixture Partner ${n}`, email: `admin-${n}-${Date.now()}@fixture.example` });
-  const d = r.data.signUpPartner.data as { adminToken: string; partner: { id: string } };
+  const { id, adminToken } = await signedUpPartner(t, name);
   const docs = (await t.gql(`{ currentAgreements { kind version bodySha256 } }`)).data.currentAgreements as { kind: string; version: number; bodySha256: string }[];
   for (const doc of docs) {
-    const s = await t.gql(`mutation($p: ID!, $v: Int!, $h: String!) { signAgreement(partnerId: $p, kind: ${doc.kind}, version: $v, bodySha256: $h) { __typename } }`, { p: d.partner.id, v: doc.version, h: doc.bodySha256 }, d.adminToken);
+    const s = await t.gql(`mutation($p: ID!, $v: Int!, $h: String!) { signAgreement(partnerId: $p, kind: ${doc.kind}, version: $v, bodySha256: $h) { __typename } }`, { p: id, v: doc.version, h: doc.bodySha256 }, adminToken);
     if (s.data?.signAgreement?.__typename !== "MutationSignAgreementSuccess") throw new Error(`signing ${doc.kind}: ${JSON.stringify(s)}`);
   }
-  return { id: d.partner.id, adminToken: d.adminToken };
+  return { id, adminToken };
 }

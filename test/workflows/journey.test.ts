@@ -3,7 +3,7 @@
 // so any test runs alone; the last one walks the whole way and reads the history.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { manualClock, startTestService, type TestService } from "../support/harness.js";
-import { loadDemoWorld, partnerInProgram, type DemoWorld } from "../support/world.js";
+import { loadDemoWorld, partnerInProgram, signedUpPartner, type DemoWorld } from "../support/world.js";
 import { content, expectRefusal, mutate, ok } from "../support/mutate.js";
 
 let t: TestService;
@@ -21,21 +21,16 @@ afterAll(() => t?.close());
 
 /** A partner that signed up through the API: its id and its admin's tokens (the second one FedRAMP-cleared). */
 interface Journey { partner: string; admin: string; adminFed: string; appA: string; appB: string; listingA: string }
-let partners = 0;
+/** The partner's ids and tokens as the journey uses them: its admin's, and the same admin FedRAMP-cleared. */
+const asJourney = async (p: { id: string; adminToken: string }) =>
+  ({ partner: p.id, admin: p.adminToken, adminFed: await t.token({ ...(await t.service.tokens.verify(p.adminToken)), fedramp: true }) });
 
 async function signedUp(name?: string) {
-  const n = ++partners;
-  name ??= `Acme Partner ${n}`;
-  const r = await t.gql(`mutation($name: String!, $email: String!) { signUpPartner(input: { name: $name, adminName: "Ada Admin", adminEmail: $email, website: "https://acme.example" }) {
-    __typename ... on MutationSignUpPartnerSuccess { data { adminToken partner { id name slug tier } } } } }`, { name, email: `ada-${n}@acme.example` });
-  const d = r.data.signUpPartner.data;
-  return { partner: d.partner.id as string, admin: d.adminToken as string, adminFed: await t.token({ ...(await t.service.tokens.verify(d.adminToken)), fedramp: true }), created: d.partner };
+  const p = await signedUpPartner(t, name);
+  return { ...(await asJourney(p)), created: p.partner };
 }
 
-const signed = async () => {
-  const p = await partnerInProgram(t);
-  return { partner: p.id, admin: p.adminToken, adminFed: await t.token({ ...(await t.service.tokens.verify(p.adminToken)), fedramp: true }) };
-};
+const signed = async () => asJourney(await partnerInProgram(t));
 
 async function withApps() {
   const j = await signed();
