@@ -77,6 +77,7 @@ export async function createService(config: Config, opts: ServiceOptions = {}): 
       observers: [useRequestLog(logger), metrics.plugin],
       idempotency: useIdempotencyKeys(createIdempotencyKeys(db.prisma), { logger }),
       storefrontCache: storefrontCache.plugin,
+      fanOut,
       // Without a logger of the caller's (tests), Yoga keeps printing its errors to the console.
       logger: opts.logger,
     });

@@ -1,15 +1,18 @@
-// graphql-ws subscriptions fanned out by group: identical subscriptions (same document, operation
-// name, variables apart from `after`, same visibility class) share one cursor on the event feed,
-// one execution and one JSON serialization per event; each member gets the shared bytes behind its
-// own `{"id":…,"type":"next","payload":` prefix, the frame graphql-ws itself would have sent.
+// Subscriptions fanned out by group, over graphql-ws and SSE alike: identical subscriptions (same
+// document, operation name, variables apart from `after`, same visibility class) share one cursor on
+// the event feed, one execution and one JSON serialization per event. Each member gets the shared
+// bytes in its transport's frame: over WebSocket behind its own `{"id":…,"type":"next","payload":`
+// prefix, the frame graphql-ws itself would have sent; over SSE as the `event: next` / `data:` lines
+// Yoga would have sent, shared whole by every SSE member (sse-fan-out.ts).
 //
-// Every member still subscribes through graphql-ws and the enveloped `subscribe` (its checks, its
-// errors, its metrics), but with a feed that hands it a placeholder instead of a cursor: graphql-ws
+// Every member still subscribes through its transport and the enveloped `subscribe` (its checks, its
+// errors, its metrics), but with a feed that hands it a placeholder instead of a cursor: the transport
 // holds the placeholder as the subscription, so complete, disconnect, 4403 and 1012 end it exactly as
-// before. A subscription with `after` (a resume) runs alone, as before, with its own cursor.
-// A member whose socket falls behind (bufferedAmount over a bound) is detached: its placeholder turns
-// into its own cursor from the last event it was sent, and graphql-ws' own loop (which waits for each
-// write) serves it until it has caught up with the group, which it then rejoins.
+// before. A member whose peer falls behind (bytes written but not taken over a bound) is detached:
+// its placeholder turns into its own cursor from the last event it was sent, and the transport's own
+// loop (which waits for each write) serves it until it has caught up with the group, which it then
+// rejoins. A subscription with `after` (a resume) starts that way: on its own cursor from `after`,
+// joining its group once it has caught up with it.
 import { getOperationAST, Kind, type ExecutionArgs, type ExecutionResult, type GraphQLError } from "graphql";
 import type { WebSocket } from "ws";
 import type { Viewer } from "../auth/viewer.js";
@@ -17,7 +20,7 @@ import type { EventFeed, ProgramEventRow } from "../events/feed.js";
 import { fanOutOf } from "../graphql/fan-out.js";
 import { visibilityClass } from "../program/visibility.js";
 
-/** A member with more than this waiting in its socket's buffer is detached onto its own cursor. */
+/** A member with more than this written but not taken by its peer is detached onto its own cursor. */
 export const DETACH_BUFFERED_BYTES = 1024 * 1024;
 
 /** Marks the group's own execution context: not a client's subscription (metrics skip it). */
@@ -26,10 +29,63 @@ export const GROUP_SOURCE = Symbol.for("partner-program.fan-out-group");
 type Subscribe = (args: ExecutionArgs) => Promise<unknown> | unknown;
 type FeedOpts = Parameters<EventFeed["subscribe"]>[0];
 
+/** One event's result, serialized once for every member of a group (once per transport that has members). */
+export class SharedFrame {
+  private ws: Buffer | null = null;
+  private sseBytes: Buffer | null = null;
+  constructor(private readonly result: ExecutionResult) {}
+  /** graphql-ws' `next` payload. */
+  payload(): Buffer {
+    return (this.ws ??= Buffer.from(nextPayload(this.result)));
+  }
+  /** The SSE message Yoga would write for the result (sse-fan-out.ts). */
+  sse(): Buffer {
+    return (this.sseBytes ??= Buffer.from(sseMessage(this.result)));
+  }
+}
+
+/** Yoga's SSE `next` message: the result without its errors' internal extensions (http, unexpected). */
+export function sseMessage(result: ExecutionResult): string {
+  let clean: object = result;
+  if (result.errors?.length || (result.extensions as { http?: unknown } | undefined)?.http) {
+    const { http: _http, ...extensions } = (result.extensions ?? {}) as Record<string, unknown>;
+    clean = {
+      ...result,
+      ...(result.errors ? { errors: result.errors.map((e) => {
+        const { http: _h, unexpected: _u, ...rest } = (e.toJSON().extensions ?? {}) as Record<string, unknown>;
+        return { ...e.toJSON(), extensions: Object.keys(rest).length ? rest : undefined };
+      }) } : {}),
+      extensions: Object.keys(extensions).length ? extensions : undefined,
+    };
+  }
+  return `event: next\ndata: ${JSON.stringify(clean)}\n\n`;
+}
+
+/** Where a member's frames go: its WebSocket, or its SSE response. */
+export interface MemberSink {
+  /** False once the transport is closing (it ends the subscription itself). */
+  open(): boolean;
+  /** Bytes written for this member that its peer has not taken yet. */
+  backlog(): number;
+  write(frame: SharedFrame): void;
+}
+
+/** A graphql-ws subscription's sink: the shared payload behind its own id prefix, as a text frame. */
+export function webSocketSink(id: string, socket: WebSocket): MemberSink {
+  const prefix = nextPrefix(id);
+  return {
+    open: () => socket.readyState === socket.OPEN,
+    backlog: () => socket.bufferedAmount,
+    write: (f) => {
+      const payload = f.payload();
+      socket.send(Buffer.concat([prefix, payload, CLOSE], prefix.length + payload.length + 1), TEXT);
+    },
+  };
+}
+
 export interface FanOutTarget {
-  /** graphql-ws' subscription id and the socket it arrived on. */
-  id: string;
-  socket: WebSocket;
+  /** Where the member's frames go (webSocketSink, or an SSE response's). */
+  sink: MemberSink;
   viewer: Viewer;
   /** The query text as sent (the group key; the parsed document is cached by it anyway). */
   query: string;
@@ -76,21 +132,19 @@ const TEXT = { binary: false } as const;
 class Member {
   /** The position this member is owed events after; null until read (events meanwhile wait in `held`). */
   start: bigint | null = null;
-  held: { position: bigint; payload: Buffer }[] = [];
-  /** The last position written to the socket (or the start). */
+  held: { position: bigint; frame: SharedFrame }[] = [];
+  /** The last position written to the sink (or the start). */
   last = 0n;
   /** Set once detached: the member's own cursor, which graphql-ws' loop pulls from. */
   own: AsyncIterator<ProgramEventRow> | null = null;
   ended = false;
   private waiting: { resolve: (r: IteratorResult<ProgramEventRow>) => void; reject: (e: unknown) => void } | null = null;
-  readonly prefix: Buffer;
   group: Group | null = null;
 
   constructor(
     readonly target: FanOutTarget, readonly feed: EventFeed, readonly opts: FeedOpts,
     private readonly events: { detached(): void; rejoined(): void; group(): Group | undefined },
   ) {
-    this.prefix = nextPrefix(target.id);
   }
 
   /** The placeholder graphql-ws iterates (through graphql-js' map of it). */
@@ -147,37 +201,37 @@ class Member {
     this.last = position;
     const held = this.held;
     this.held = [];
-    for (const h of held) if (this.deliver(h.position, h.payload)) this.group?.observer?.delivered(this.group.field, "group", 1);
+    for (const h of held) if (this.deliver(h.position, h.frame)) this.group?.observer?.delivered(this.group.field, "group", 1);
   }
 
   /** Writes the event's frame unless this member is not owed it; whether it was written. */
-  deliver(position: bigint, payload: Buffer): boolean {
+  deliver(position: bigint, frame: SharedFrame): boolean {
     if (this.ended || this.own) return false;
     if (this.start === null) {
-      this.held.push({ position, payload });
+      this.held.push({ position, frame });
       return false;
     }
     if (position <= this.start) return false; // committed before this member subscribed
-    const socket = this.target.socket;
-    if (socket.readyState !== socket.OPEN) return false; // closing: graphql-ws ends the subscription
-    if (socket.bufferedAmount > DETACH_BUFFERED_BYTES) {
+    const sink = this.target.sink;
+    if (!sink.open()) return false; // closing: the transport ends the subscription
+    if (sink.backlog() > DETACH_BUFFERED_BYTES) {
       this.detach();
       return false;
     }
     this.last = position;
-    socket.send(Buffer.concat([this.prefix, payload, CLOSE], this.prefix.length + payload.length + 1), TEXT);
+    sink.write(frame);
     return true;
   }
 
-  /** Its own cursor from the last event written: graphql-ws' loop executes and sends, waiting for each write. */
+  /** Its own cursor from the last event written: the transport's loop executes and sends, waiting for each write. */
   private detach() {
     this.events.detached();
     this.alone(this.last);
   }
 
   /**
-   * Back into the group once its own cursor has sent everything the group has written and its socket
-   * has drained. Called between two of graphql-ws' sends, so nothing is in flight for this member; the
+   * Back into the group once its own cursor has sent everything the group has written and its peer
+   * has taken it. Called between two of the transport's sends, so nothing is in flight for this member; the
    * group writes it what comes after the last event it was sent (an event the group is executing
    * right now included).
    */
@@ -185,7 +239,7 @@ class Member {
     const group = this.events.group();
     // The group covers every event after its own start, which it has passed once it has written one.
     if (!group || this.ended || group.delivered === 0n || this.last < group.delivered) return false;
-    if (this.target.socket.bufferedAmount > DETACH_BUFFERED_BYTES / 4) return false;
+    if (this.target.sink.backlog() > DETACH_BUFFERED_BYTES / 4) return false;
     const own = this.own!;
     this.own = null;
     void own.return?.();
@@ -195,7 +249,7 @@ class Member {
     return true;
   }
 
-  /** Runs on its own cursor after `after`, as a subscription that is not grouped. */
+  /** Runs on its own cursor after `after`, outside the group (until it rejoins). */
   alone(after: bigint) {
     this.group?.remove(this);
     this.group = null;
@@ -237,10 +291,10 @@ class Group {
         const r = await this.source!.next();
         if (r.done) break;
         if (this.members.size === 0) continue;
-        const payload = Buffer.from(nextPayload(r.value));
+        const frame = new SharedFrame(r.value);
         this.delivered = this.position;
         let sent = 0;
-        for (const m of this.members) if (m.deliver(this.position, payload)) sent++;
+        for (const m of this.members) if (m.deliver(this.position, frame)) sent++;
         if (this.observer) {
           this.observer.delivered(this.field, "group", sent);
           this.observer.lag((Date.now() - this.occurredAt) / 1000);
@@ -334,14 +388,16 @@ export function createFanOut(opts: { feed: EventFeed; observer?: FanOutObserver 
       const memberFeed: EventFeed = {
         ...feed,
         subscribe(o) {
-          if (o.after !== null || member) return feed.subscribe(o); // a resume runs alone
+          if (member) return feed.subscribe(o);
           member = new Member(target, feed, o, { detached: () => void detached++, rejoined: () => void rejoined++, group: () => groups.get(key) });
+          // A resume starts on its own cursor, and joins its group (if there is one) once caught up.
+          if (o.after !== null) member.alone(o.after);
           return member.iterator;
         },
       };
       const result = await subscribe({ ...args, contextValue: { ...(args.contextValue as object), feed: memberFeed } });
       const m = member as Member | null;
-      if (!m || !isAsyncIterable(result)) return result;
+      if (!m || !isAsyncIterable(result) || m.own) return result;
 
       let group = groups.get(key);
       if (!group) {

@@ -12,7 +12,7 @@ import type { Program } from "../program/program.js";
 import { answerBeforeContinue, bodyTooLarge } from "./body-limit.js";
 import { serveGraphiQLAsset } from "./graphiql.js";
 import { createConnectionAuth } from "./ws-auth.js";
-import { createFanOut, type FanOut, type FanOutTarget } from "./fan-out.js";
+import { createFanOut, webSocketSink, type FanOut, type FanOutTarget } from "./fan-out.js";
 import type { EventFeed } from "../events/feed.js";
 import { serveMetrics, type ServiceMetrics } from "./metrics.js";
 import type { ProgramYoga } from "./yoga.js";
@@ -141,7 +141,7 @@ export function createHttpApp(opts: {
           rootValue: {
             execute,
             subscribe,
-            ...(viewer ? { fanOut: { id, socket: extra.socket, viewer, query: params.query } satisfies FanOutTarget } : {}),
+            ...(viewer ? { fanOut: { sink: webSocketSink(id, extra.socket), viewer, query: params.query } satisfies FanOutTarget } : {}),
           },
         };
         const errors = validate(args.schema, args.document);

@@ -78,11 +78,11 @@ export function createMetrics(opts: { prisma: PrismaClient; feed: EventFeed; bus
   const fanOutStats = opts.fanOutStats;
   if (fanOutStats) {
     new Gauge({
-      name: "graphql_subscription_groups", help: "Groups of identical WebSocket subscriptions (one visibility class) sharing one execution per event.",
+      name: "graphql_subscription_groups", help: "Groups of identical subscriptions, WebSocket and SSE (one visibility class), sharing one execution per event.",
       registers: [registry], collect() { this.set(fanOutStats().groups); },
     });
     new Gauge({
-      name: "graphql_subscription_grouped", help: "WebSocket subscriptions served by a group (the rest run alone: resumes, detached members, fields declared alone).",
+      name: "graphql_subscription_grouped", help: "Subscriptions served by a group (the rest run alone: resumes catching up, detached members, fields declared alone).",
       registers: [registry], collect() { this.set(fanOutStats().members); },
     });
     new Gauge({
@@ -95,7 +95,7 @@ export function createMetrics(opts: { prisma: PrismaClient; feed: EventFeed; bus
     });
   }
   const subscriptionMessages = new Counter({
-    name: "graphql_subscription_messages_total", help: "Subscription messages sent over WebSocket, by root field and whether a group or the subscription alone sent it.",
+    name: "graphql_subscription_messages_total", help: "Subscription messages sent (WebSocket, and SSE subscriptions the fan-out serves), by root field and whether a group or the subscription alone sent it.",
     labelNames: ["field", "via"] as const, registers: [registry],
   });
   const deliveryLag = new Histogram({

@@ -11,6 +11,8 @@ import { clientErrorCode, requestIdOf, yogaLogging, type Logger } from "./loggin
 import type { Limits } from "../config.js";
 import type { RateLimiter } from "./rate-limit.js";
 import { securityPlugins } from "./security.js";
+import type { FanOut } from "./fan-out.js";
+import { useSseFanOut } from "./sse-fan-out.js";
 import type { Program } from "../program/program.js";
 import type { SqlRunner } from "../db/database.js";
 
@@ -46,6 +48,8 @@ export function createProgramYoga(opts: {
   idempotency?: Plugin<Context>;
   /** The public storefront's response cache (storefront-cache.ts): last, after every limit. */
   storefrontCache?: Plugin;
+  /** Groups SSE subscriptions with the WebSocket ones (sse-fan-out.ts). */
+  fanOut?: FanOut;
   /** Where Yoga's own warnings and errors go (JSON lines); default: Yoga's console logger. */
   logger?: Logger;
 }): ProgramYoga {
@@ -54,7 +58,7 @@ export function createProgramYoga(opts: {
     schema,
     // The storefront cache wraps execution: it goes before the limits, so their refusals (which stop
     // execution) are not overridden by it.
-    plugins: [...(opts.observers ?? []), ...(opts.storefrontCache ? [opts.storefrontCache] : []), ...securityPlugins(opts.limits, opts.rateLimiter), ...(opts.idempotency ? [opts.idempotency] : [])],
+    plugins: [...(opts.observers ?? []), ...(opts.storefrontCache ? [opts.storefrontCache] : []), ...securityPlugins(opts.limits, opts.rateLimiter), ...(opts.idempotency ? [opts.idempotency] : []), ...(opts.fanOut ? [useSseFanOut(opts.fanOut)] : [])],
     graphqlEndpoint: "/graphql",
     // The body limit is enforced once, before Yoga, by the HTTP server (http.ts: a declared
     // Content-Length over the limit is refused with 413, a body without one with 411, and Node reads

@@ -2,6 +2,7 @@
 // the frames a group writes are byte-identical to graphql-ws' own, members get every event once and
 // in order (R-EVT-2), a late member nothing from before it subscribed, a member whose socket falls
 // behind is detached onto its own cursor without slowing the others, and the metrics count per member.
+import { request as httpRequest, type IncomingMessage } from "node:http";
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemActor } from "../../src/events/log.js";
@@ -96,18 +97,28 @@ describe("fan-out by group", () => {
 
     const before = await publish();
     const positions = [await publish(), await publish(), await publish()];
-    // A resume runs alone, through graphql-ws' own loop and serializer: the reference bytes.
+    // A resume starts on its own cursor, through graphql-ws' own loop and serializer: the reference
+    // bytes. Once it has caught up with its group it joins it (item 3 of issue 13).
     const alone = await raw(undefined, { m: "COMMERCIAL", after: before });
     await until(() => [...publicMembers, ...partnerMembers].every((r) => r.frames.length >= 4) && alone.frames.length >= 3);
     await sleep(200);
-    expect(await metric("graphql_subscription_grouped")).toBe(33);
     for (const r of [...publicMembers, ...partnerMembers]) expect(r.positions()).toEqual([before, ...positions]);
     expect(alone.positions()).toEqual(positions);
     for (const r of publicMembers) expect(r.frames.slice(1)).toEqual(alone.frames);
+    expect(await metric("graphql_subscription_grouped"), "the resume joined its group once caught up").toBe(34);
+    expect(await metric("graphql_subscription_detached")).toBe(0);
+    const next = await publish();
+    await until(() => [...publicMembers, ...partnerMembers, alone].every((r) => r.frames.length >= 5 - (r === alone ? 1 : 0)));
+    await sleep(200);
+    expect(alone.positions()).toEqual([...positions, next]);
+    for (const r of publicMembers) expect(r.frames.slice(1)).toEqual(alone.frames);
+    // Every message counted once, by whoever sent it: the resume's first ones alone, then its group's
+    // (it may catch up, and join, before the group has written the last of the three).
     const sent = await t.service.metrics.text();
-    expect(sent).toContain('graphql_subscription_messages_total{field="listingChanges",via="group"} 132');
-    expect(sent).toContain('graphql_subscription_messages_total{field="listingChanges",via="alone"} 3');
-    expect(sent).toMatch(/^graphql_subscription_delivery_lag_seconds_count 8$/m); // 4 events × 2 groups
+    const count = (via: string) => Number(new RegExp(`messages_total\\{field="listingChanges",via="${via}"\\} (\\d+)`).exec(sent)?.[1] ?? 0);
+    expect(count("group") + count("alone")).toBe(4 * 33 + 3 + 34);
+    expect(count("alone")).toBeGreaterThanOrEqual(1);
+    expect(sent).toMatch(/^graphql_subscription_delivery_lag_seconds_count 10$/m); // 5 events × 2 groups
     expect(alone.frames[0]).toMatch(/^\{"id":"1","type":"next","payload":\{"data":\{"listingChanges":\{"position":"/);
     await closeAll([...publicMembers, ...partnerMembers, alone]);
     await until(() => false, 300);
@@ -162,5 +173,136 @@ describe("fan-out by group", () => {
     expect(await metric("graphql_subscription_grouped")).toBe(4);
     expect(await metric("graphql_active_subscriptions")).toBe(4);
     await closeAll([...fast, slow]);
+  }, 90_000);
+});
+
+interface RawSse {
+  response: IncomingMessage;
+  /** The `next` messages' `data:` lines, exactly as received. */
+  data: string[];
+  /** Everything received, as received. */
+  text(): string;
+  closed: Promise<void>;
+  close(): void;
+  positions(): string[];
+}
+
+/** An SSE subscription over node:http (so that a test can stop reading its socket), messages kept raw. */
+function rawSse(token: string | undefined, variables: Record<string, unknown> = { m: "COMMERCIAL" }): Promise<RawSse> {
+  return new Promise((resolve, reject) => {
+    const body = JSON.stringify({ query: QUERY, variables });
+    const req = httpRequest({
+      host: "127.0.0.1", port: t.port, path: "/graphql", method: "POST",
+      headers: { "content-type": "application/json", accept: "text/event-stream", "content-length": Buffer.byteLength(body), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    });
+    req.once("error", reject);
+    req.once("response", (response) => {
+      expect(response.statusCode).toBe(200);
+      expect(response.headers["content-type"]).toMatch(/^text\/event-stream/);
+      let received = "";
+      const data: string[] = [];
+      response.setEncoding("utf8");
+      response.on("data", (chunk: string) => {
+        received += chunk;
+        data.length = 0;
+        for (const m of received.split("\n\n")) if (m.startsWith("event: next\ndata: ")) data.push(m.slice("event: next\ndata: ".length));
+      });
+      const closed = new Promise<void>((res) => response.once("close", () => res()));
+      response.on("error", () => {});
+      resolve({
+        response, data, closed, text: () => received,
+        close: () => req.destroy(),
+        positions: () => data.map((d) => (JSON.parse(d) as { data: { listingChanges: { position: string } } }).data.listingChanges.position),
+      });
+    });
+    req.end(body);
+  });
+}
+
+/** graphql-ws' frame for subscription id "1", from an SSE message's data. */
+const asFrame = (data: string) => `{"id":"1","type":"next","payload":${data}}`;
+
+describe("fan-out over SSE", () => {
+  it("R-EVT-2: SSE subscriptions join the same groups as WebSocket ones; each gets every event once, in order, in the messages Yoga itself would send", async () => {
+    const sse = await Promise.all(Array.from({ length: 10 }, () => rawSse(undefined)));
+    const ws = await Promise.all(Array.from({ length: 5 }, () => raw(undefined)));
+    const partner = await rawSse(w.partners.northwind.adminToken);
+    await subscribed(16);
+    expect(await metric("graphql_subscription_groups"), "one group for the public, one for the partner").toBe(2);
+    expect(await metric("graphql_subscription_grouped")).toBe(16);
+    const messages = async () => {
+      const text = await t.service.metrics.text();
+      return ["group", "alone"].reduce((n, via) => n + Number(new RegExp(`messages_total\\{field="listingChanges",via="${via}"\\} (\\d+)`).exec(text)?.[1] ?? 0), 0);
+    };
+    const messagesBefore = await messages();
+
+    const before = await publish();
+    const positions = [await publish(), await publish()];
+    // A resume over SSE starts alone: its messages are serialized one by one, the reference bytes.
+    const alone = await rawSse(undefined, { m: "COMMERCIAL", after: before });
+    await until(() => [...sse, partner].every((r) => r.data.length >= 3) && ws.every((r) => r.frames.length >= 3) && alone.data.length >= 2);
+    await sleep(200);
+    for (const r of [...sse, partner]) expect(r.positions()).toEqual([before, ...positions]);
+    for (const r of ws) expect(r.positions()).toEqual([before, ...positions]);
+    expect(alone.positions()).toEqual(positions);
+    for (const r of sse) expect(r.data.slice(1)).toEqual(alone.data);
+    // The same result as the WebSocket members', in SSE's framing.
+    for (const r of sse) expect(r.data.map(asFrame)).toEqual(ws[0]!.frames);
+    expect(sse[0]!.text().startsWith(":\n\n"), "the stream opens with a ping, as Yoga's does").toBe(true);
+    expect(await metric("graphql_subscription_grouped"), "the resume joined its group once caught up").toBe(17);
+    expect(await messages(), "every message counted once, SSE's too").toBe(messagesBefore + 3 * 16 + 2);
+
+    // Closing an SSE response ends its subscription and its membership at once.
+    for (const r of [...sse, alone, partner]) r.close();
+    await Promise.all([...sse, alone, partner].map((r) => r.closed));
+    for (let i = 0; i < 100 && (await metric("graphql_active_subscriptions")) !== 5; i++) await sleep(20);
+    expect(await metric("graphql_active_subscriptions")).toBe(5);
+    expect(await metric("graphql_subscription_grouped")).toBe(5);
+    expect(await metric("graphql_subscription_groups")).toBe(1);
+    const after = await publish();
+    await until(() => ws.every((r) => r.frames.length === 4));
+    for (const r of ws) expect(r.positions()).toEqual([before, ...positions, after]);
+    await closeAll(ws);
+    await until(() => false, 300);
+    expect(await metric("graphql_active_subscriptions")).toBe(0);
+    expect(await metric("graphql_subscription_groups")).toBe(0);
+  });
+
+  it("R-EVT-2: an SSE member that stops reading is detached onto its own cursor and still gets every event once, in order, then rejoins; the others are not held back", async () => {
+    const fast = await Promise.all(Array.from({ length: 2 }, () => rawSse(undefined)));
+    const fastWs = await raw(undefined);
+    const slow = await rawSse(undefined);
+    await subscribed(4);
+    const detachedBefore = await metric("graphql_subscription_detached");
+    const rejoinedBefore = await metric("graphql_subscription_rejoined");
+    slow.response.pause();
+    slow.response.socket.pause();
+    const big = "x".repeat(200_000);
+    const positions: string[] = [];
+    for (let i = 0; i < 150 && (i % 10 || (await metric("graphql_subscription_detached")) === detachedBefore); i++) {
+      positions.push(await publish({ note: big }));
+      await until(() => fast.every((r) => r.data.length === positions.length) && fastWs.frames.length === positions.length);
+    }
+    for (const r of fast) expect(r.positions()).toEqual(positions);
+    expect(fastWs.positions()).toEqual(positions);
+    expect(slow.data.length).toBeLessThan(positions.length);
+    expect(await metric("graphql_subscription_detached"), "only the stalled member is detached").toBe(detachedBefore + 1);
+    expect(await metric("graphql_subscription_grouped")).toBe(3);
+    slow.response.socket.resume();
+    slow.response.resume();
+    await until(() => slow.data.length >= positions.length, 30_000);
+    await sleep(300);
+    expect(slow.positions()).toEqual(positions);
+    for (let i = 0; i < 3; i++) positions.push(await publish());
+    await until(() => [...fast, slow].every((r) => r.data.length === positions.length) && fastWs.frames.length === positions.length);
+    await sleep(300);
+    for (const r of [...fast, slow]) expect(r.positions()).toEqual(positions);
+    expect(await metric("graphql_subscription_rejoined")).toBeGreaterThan(rejoinedBefore);
+    expect(await metric("graphql_subscription_grouped")).toBe(4);
+    for (const r of [...fast, slow]) r.close();
+    await closeAll([fastWs]);
+    await Promise.all([...fast, slow].map((r) => r.closed));
+    for (let i = 0; i < 100 && (await metric("graphql_active_subscriptions")) !== 0; i++) await sleep(20);
+    expect(await metric("graphql_active_subscriptions")).toBe(0);
   }, 90_000);
 });
