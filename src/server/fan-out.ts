@@ -9,10 +9,10 @@
 // errors, its metrics), but with a feed that hands it a placeholder instead of a cursor: the transport
 // holds the placeholder as the subscription, so complete, disconnect, 4403 and 1012 end it exactly as
 // before. A member whose peer falls behind (bytes written but not taken over a bound) is detached:
-// its placeholder turns into its own cursor from the last event it was sent, and the transport's own
-// loop (which waits for each write) serves it until it has caught up with the group, which it then
-// rejoins. A subscription with `after` (a resume) starts that way: on its own cursor from `after`,
-// joining its group once it has caught up with it.
+// it runs its own execution of the subscription from the last event it was sent, at its peer's pace
+// (results that come while the peer is still reading wait, and go out together in one write), until
+// it has caught up with the group, which it then rejoins. A subscription with `after` (a resume)
+// starts that way: on its own execution from `after`, joining its group once it has caught up.
 import { getOperationAST, Kind, type ExecutionArgs, type ExecutionResult, type GraphQLError } from "graphql";
 import type { WebSocket } from "ws";
 import type { Viewer } from "../auth/viewer.js";
@@ -27,7 +27,6 @@ export const DETACH_BUFFERED_BYTES = 1024 * 1024;
 export const GROUP_SOURCE = Symbol.for("partner-program.fan-out-group");
 
 type Subscribe = (args: ExecutionArgs) => Promise<unknown> | unknown;
-type FeedOpts = Parameters<EventFeed["subscribe"]>[0];
 
 /** One event's result, serialized once for every member of a group (once per transport that has members). */
 export class SharedFrame {
@@ -68,17 +67,31 @@ export interface MemberSink {
   /** Bytes written for this member that its peer has not taken yet. */
   backlog(): number;
   write(frame: SharedFrame): void;
+  /** Several frames in one write (a member catching up). */
+  writeAll(frames: SharedFrame[]): void;
 }
 
 /** A graphql-ws subscription's sink: the shared payload behind its own id prefix, as a text frame. */
 export function webSocketSink(id: string, socket: WebSocket): MemberSink {
   const prefix = nextPrefix(id);
+  const write = (f: SharedFrame) => {
+    const payload = f.payload();
+    socket.send(Buffer.concat([prefix, payload, CLOSE], prefix.length + payload.length + 1), TEXT);
+  };
   return {
     open: () => socket.readyState === socket.OPEN,
     backlog: () => socket.bufferedAmount,
-    write: (f) => {
-      const payload = f.payload();
-      socket.send(Buffer.concat([prefix, payload, CLOSE], prefix.length + payload.length + 1), TEXT);
+    write,
+    writeAll(frames) {
+      // ws writes each frame to the TCP socket (header and payload corked together); corked around
+      // all of them, they leave in one writev.
+      const tcp = (socket as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+      tcp?.cork();
+      try {
+        for (const f of frames) write(f);
+      } finally {
+        tcp?.uncork();
+      }
     },
   };
 }
@@ -108,7 +121,7 @@ export interface FanOutStats {
 export interface FanOut {
   /** graphql-ws' `subscribe`: groups the subscription when it may, else runs it as before. */
   subscribe(args: ExecutionArgs, target: FanOutTarget | undefined, subscribe: Subscribe): Promise<unknown>;
-  /** graphql-ws' `onNext`: one message sent by graphql-ws itself (a subscription running alone). */
+  /** One message sent by the transport itself (graphql-ws' `onNext`, the SSE response's): a subscription that is not grouped. */
   sentAlone(args: ExecutionArgs): void;
   stats(): FanOutStats;
 }
@@ -129,33 +142,56 @@ export const nextPrefix = (id: string) => Buffer.from(`{"id":${JSON.stringify(id
 const CLOSE = Buffer.from("}");
 const TEXT = { binary: false } as const;
 
+/** One result of a member's own execution, with the position of the event it answers. */
+interface OwnResult {
+  position: bigint;
+  result: ExecutionResult;
+}
+/** A member's own execution of the subscription from a position on (its catch-up). */
+interface OwnExecution {
+  next(): Promise<IteratorResult<OwnResult, unknown>>;
+  return(): void;
+}
+
+interface MemberEvents {
+  detached(): void;
+  rejoined(): void;
+  group(): Group | undefined;
+  /** Messages the member wrote from its own execution. */
+  sentAlone(messages: number): void;
+}
+
+/** While catching up, frames wait (and are written together) as long as more than this is unread. */
+const CONGESTED_BYTES = 64 * 1024;
+/** At most this many frames wait for a congested peer before the catch-up waits for it. */
+const BATCH_FRAMES = 64;
+
 class Member {
   /** The position this member is owed events after; null until read (events meanwhile wait in `held`). */
   start: bigint | null = null;
   held: { position: bigint; frame: SharedFrame }[] = [];
-  /** The last position written to the sink (or the start). */
+  /** The last position written to the sink, or waiting in `batch` (or the start). */
   last = 0n;
-  /** Set once detached: the member's own cursor, which graphql-ws' loop pulls from. */
-  own: AsyncIterator<ProgramEventRow> | null = null;
+  /** A resume: the position it starts its own execution after, once subscribed. */
+  resumeAfter: bigint | null = null;
+  /** Set while the member runs its own execution (detached, or a resume): the group skips it. */
+  catchingUp = false;
+  private own: OwnExecution | null = null;
+  /** Frames of its own execution waiting for a congested peer; written in one go (one corked write). */
+  private batch: SharedFrame[] = [];
+  private draining: Promise<void> | null = null;
   ended = false;
   private waiting: { resolve: (r: IteratorResult<ProgramEventRow>) => void; reject: (e: unknown) => void } | null = null;
   group: Group | null = null;
 
-  constructor(
-    readonly target: FanOutTarget, readonly feed: EventFeed, readonly opts: FeedOpts,
-    private readonly events: { detached(): void; rejoined(): void; group(): Group | undefined },
-  ) {
-  }
+  constructor(readonly target: FanOutTarget, private readonly execute: (after: bigint) => Promise<OwnExecution>, private readonly events: MemberEvents) {}
 
-  /** The placeholder graphql-ws iterates (through graphql-js' map of it). */
+  /**
+   * The placeholder the transport iterates (through graphql-js' map of it): it yields nothing, and
+   * ends when the member does. The group, or the member's own execution, writes the frames.
+   */
   readonly iterator: AsyncIterableIterator<ProgramEventRow> = {
     next: () => {
-      if (this.own && !this.rejoin()) {
-        return this.own.next().then((r) => {
-          if (!r.done) this.last = r.value.position;
-          return r;
-        });
-      }
       if (this.ended) return Promise.resolve(DONE);
       return new Promise((resolve, reject) => {
         this.waiting = { resolve, reject };
@@ -163,12 +199,10 @@ class Member {
     },
     return: async () => {
       this.leave();
-      await this.own?.return?.();
       return DONE;
     },
     throw: async (err?: unknown) => {
       this.leave();
-      await this.own?.return?.();
       throw err;
     },
     [Symbol.asyncIterator]() {
@@ -176,20 +210,23 @@ class Member {
     },
   };
 
+  /** The client ended the subscription (complete, disconnect, 4403, 1012). */
   leave() {
     if (this.ended) return;
     this.ended = true;
     this.group?.remove(this);
     this.group = null;
+    this.stopOwn();
     this.waiting?.resolve(DONE);
     this.waiting = null;
   }
 
-  /** The group ended (feed closed) or failed: graphql-ws completes or errors the subscription as before. */
+  /** The group or its own execution ended (feed closed) or failed: the transport completes or errors the subscription. */
   end(err?: unknown) {
     if (this.ended) return;
     this.ended = true;
     this.group = null;
+    this.stopOwn();
     const w = this.waiting;
     this.waiting = null;
     if (err === undefined) w?.resolve(DONE);
@@ -206,7 +243,7 @@ class Member {
 
   /** Writes the event's frame unless this member is not owed it; whether it was written. */
   deliver(position: bigint, frame: SharedFrame): boolean {
-    if (this.ended || this.own) return false;
+    if (this.ended || this.catchingUp) return false;
     if (this.start === null) {
       this.held.push({ position, frame });
       return false;
@@ -215,7 +252,8 @@ class Member {
     const sink = this.target.sink;
     if (!sink.open()) return false; // closing: the transport ends the subscription
     if (sink.backlog() > DETACH_BUFFERED_BYTES) {
-      this.detach();
+      this.events.detached();
+      this.catchUp(this.last);
       return false;
     }
     this.last = position;
@@ -223,41 +261,95 @@ class Member {
     return true;
   }
 
-  /** Its own cursor from the last event written: the transport's loop executes and sends, waiting for each write. */
-  private detach() {
-    this.events.detached();
-    this.alone(this.last);
+  /**
+   * Leaves the group (if in one) and runs its own execution of the subscription from `after` on, at
+   * its peer's pace: while the peer has more than CONGESTED_BYTES unread, results wait and are then
+   * written together (one write for several frames); once it has caught up with the group, it rejoins.
+   */
+  catchUp(after: bigint) {
+    this.group?.remove(this);
+    this.group = null;
+    this.last = after;
+    this.catchingUp = true;
+    void this.runOwn(after);
+  }
+
+  private async runOwn(after: bigint) {
+    let own: OwnExecution;
+    try {
+      own = await this.execute(after);
+    } catch (err) {
+      this.end(err);
+      return;
+    }
+    if (this.ended) return own.return();
+    this.own = own;
+    try {
+      for (;;) {
+        if (this.rejoin()) return;
+        if (this.batch.length >= BATCH_FRAMES) await this.drained();
+        if (this.ended) return;
+        const r = await own.next();
+        if (this.ended) return;
+        if (r.done) break;
+        this.batch.push(new SharedFrame(r.value.result));
+        this.last = r.value.position;
+        if (this.target.sink.backlog() <= CONGESTED_BYTES) this.flush();
+        else void this.drained().then(() => this.flush());
+      }
+      this.flush();
+      this.end();
+    } catch (err) {
+      this.end(err);
+    }
+  }
+
+  /** Writes the frames waiting, in one write. */
+  private flush() {
+    if (this.ended || !this.batch.length) return;
+    const frames = this.batch;
+    this.batch = [];
+    if (!this.target.sink.open()) return;
+    this.target.sink.writeAll(frames);
+    this.events.sentAlone(frames.length);
+  }
+
+  /** Resolves once the peer has no more than CONGESTED_BYTES unread (or the member ended). */
+  private drained(): Promise<void> {
+    return (this.draining ??= new Promise<void>((resolve) => {
+      const check = () => {
+        if (this.ended || this.target.sink.backlog() <= CONGESTED_BYTES) {
+          this.draining = null;
+          resolve();
+        } else setTimeout(check, 5);
+      };
+      check();
+    }));
   }
 
   /**
-   * Back into the group once its own cursor has sent everything the group has written and its peer
-   * has taken it. Called between two of the transport's sends, so nothing is in flight for this member; the
-   * group writes it what comes after the last event it was sent (an event the group is executing
-   * right now included).
+   * Back into the group once its own execution has written everything the group has and its peer has
+   * taken it. Called between two results of its own execution, so nothing is in flight; the group
+   * writes it what comes after the last event it was sent (an event the group is executing right now
+   * included).
    */
   private rejoin(): boolean {
     const group = this.events.group();
     // The group covers every event after its own start, which it has passed once it has written one.
     if (!group || this.ended || group.delivered === 0n || this.last < group.delivered) return false;
-    if (this.target.sink.backlog() > DETACH_BUFFERED_BYTES / 4) return false;
-    const own = this.own!;
-    this.own = null;
-    void own.return?.();
+    if (this.batch.length || this.target.sink.backlog() > DETACH_BUFFERED_BYTES / 4) return false;
+    this.stopOwn();
     this.start = this.last;
     group.add(this);
     this.events.rejoined();
     return true;
   }
 
-  /** Runs on its own cursor after `after`, outside the group (until it rejoins). */
-  alone(after: bigint) {
-    this.group?.remove(this);
-    this.group = null;
-    this.last = after;
-    this.own = this.feed.subscribe({ ...this.opts, after });
-    const w = this.waiting;
-    this.waiting = null;
-    if (w) this.own.next().then(w.resolve, w.reject);
+  private stopOwn() {
+    this.catchingUp = false;
+    this.own?.return();
+    this.own = null;
+    this.batch = [];
   }
 }
 
@@ -335,23 +427,20 @@ export function createFanOut(opts: { feed: EventFeed; observer?: FanOutObserver 
   let detached = 0;
   let rejoined = 0;
 
-  /** The group's one execution: the first member's arguments and context, with a feed that notes positions. */
-  async function startGroup(key: string, field: string, args: ExecutionArgs, subscribe: Subscribe): Promise<Group | null> {
-    const group = new Group(key, field, observer, (g) => {
-      if (groups.get(key) === g) groups.delete(key);
-    });
-    const ctx = args.contextValue as Record<string, unknown>;
-    const groupFeed: EventFeed = {
+  /**
+   * The feed of an execution the server runs for its members (a group's, or a member's own): marked
+   * so that metrics and the SSE plugin leave it alone, telling `seen` the row of each result (results
+   * come one at a time, each from the row read last), and starting after `after` when given.
+   */
+  const sourceContext = (args: ExecutionArgs, seen: (row: ProgramEventRow) => void, after?: bigint) => {
+    const sourceFeed: EventFeed = {
       ...feed,
       subscribe(o) {
-        const inner = feed.subscribe(o);
+        const inner = feed.subscribe(after === undefined ? o : { ...o, after });
         return {
           next: async () => {
             const r = await inner.next();
-            if (!r.done) {
-              group.position = r.value.position;
-              group.occurredAt = r.value.occurredAt.getTime();
-            }
+            if (!r.done) seen(r.value);
             return r;
           },
           return: () => inner.return!(),
@@ -362,10 +451,36 @@ export function createFanOut(opts: { feed: EventFeed; observer?: FanOutObserver 
         };
       },
     };
-    const result = await subscribe({ ...args, contextValue: { ...ctx, feed: groupFeed, [GROUP_SOURCE]: true } });
+    return { ...(args.contextValue as Record<string, unknown>), feed: sourceFeed, [GROUP_SOURCE]: true };
+  };
+
+  /** The group's one execution: the first member's arguments and context. */
+  async function startGroup(key: string, field: string, args: ExecutionArgs, subscribe: Subscribe): Promise<Group | null> {
+    const group = new Group(key, field, observer, (g) => {
+      if (groups.get(key) === g) groups.delete(key);
+    });
+    const result = await subscribe({ ...args, contextValue: sourceContext(args, (row) => {
+      group.position = row.position;
+      group.occurredAt = row.occurredAt.getTime();
+    }) });
     if (!isAsyncIterable(result)) return null;
     group.source = (result as AsyncIterable<ExecutionResult>)[Symbol.asyncIterator]();
     return group;
+  }
+
+  /** A member's own execution from `after` on (its arguments and context), each result with its event's position. */
+  async function ownExecution(args: ExecutionArgs, subscribe: Subscribe, after: bigint): Promise<OwnExecution> {
+    let position = after;
+    const result = await subscribe({ ...args, contextValue: sourceContext(args, (row) => void (position = row.position), after) });
+    if (!isAsyncIterable(result)) throw new Error(`the subscription could not run on its own: ${((result as ExecutionResult).errors ?? []).map((e) => e.message).join("; ")}`);
+    const it = (result as AsyncIterable<ExecutionResult>)[Symbol.asyncIterator]();
+    return {
+      next: async () => {
+        const r = await it.next();
+        return r.done ? r : { done: false, value: { position, result: r.value } };
+      },
+      return: () => void it.return?.(),
+    };
   }
 
   return {
@@ -385,19 +500,29 @@ export function createFanOut(opts: { feed: EventFeed; observer?: FanOutObserver 
 
       // The member's own subscribe: its checks and errors as before; its feed hands out a placeholder.
       let member: Member | null = null;
+      const events: MemberEvents = {
+        detached: () => void detached++,
+        rejoined: () => void rejoined++,
+        group: () => groups.get(key),
+        sentAlone: (n) => observer?.delivered(field, "alone", n),
+      };
       const memberFeed: EventFeed = {
         ...feed,
         subscribe(o) {
           if (member) return feed.subscribe(o);
-          member = new Member(target, feed, o, { detached: () => void detached++, rejoined: () => void rejoined++, group: () => groups.get(key) });
-          // A resume starts on its own cursor, and joins its group (if there is one) once caught up.
-          if (o.after !== null) member.alone(o.after);
+          member = new Member(target, (after) => ownExecution(args, subscribe, after), events);
+          member.resumeAfter = o.after;
           return member.iterator;
         },
       };
       const result = await subscribe({ ...args, contextValue: { ...(args.contextValue as object), feed: memberFeed } });
       const m = member as Member | null;
-      if (!m || !isAsyncIterable(result) || m.own) return result;
+      if (!m || !isAsyncIterable(result)) return result;
+      // A resume catches up on its own execution, and joins its group (if there is one) once caught up.
+      if (m.resumeAfter !== null) {
+        m.catchUp(m.resumeAfter);
+        return result;
+      }
 
       let group = groups.get(key);
       if (!group) {
@@ -416,7 +541,7 @@ export function createFanOut(opts: { feed: EventFeed; observer?: FanOutObserver 
       }
       if (!group || groups.get(key) !== group) {
         // The group's own subscribe failed (its errors are the member's too, which passed): alone.
-        m.alone(await feed.startPosition());
+        m.catchUp(await feed.startPosition());
         return result;
       }
       // Joined before its start is read: events the group sends meanwhile wait, and those after

@@ -2,9 +2,9 @@
 // `Accept: text/event-stream` subscribes through the group like a graphql-ws one, and its response
 // stream is this file's instead of Yoga's SSE processor. The stream carries what Yoga's does (a `:`
 // ping at the start and every 12 s, `event: next` / `data:` per result, `event: complete` at the end),
-// but a grouped member's messages are the group's shared bytes, enqueued by the group, while the
-// results of a subscription running alone (detached, resuming, or not groupable) are serialized here
-// one by one, as Yoga does.
+// but a member's messages are enqueued by the fan-out (the group's shared bytes, or those of its own
+// execution while it catches up), while the results of a subscription that is not grouped are
+// serialized here one by one, as Yoga does.
 //
 // The stream's queue is the member's backlog: it counts bytes (high-water mark 0), and the Node
 // response takes a chunk only when the socket has drained the last, so a client that stops reading
@@ -37,6 +37,9 @@ class SseSink implements MemberSink {
   }
   write(frame: SharedFrame) {
     this.enqueue(frame.sse());
+  }
+  writeAll(frames: SharedFrame[]) {
+    this.enqueue(frames.length === 1 ? frames[0]!.sse() : Buffer.concat(frames.map((f) => f.sse())));
   }
   enqueue(bytes: Uint8Array) {
     if (this.closed) return;
@@ -122,7 +125,7 @@ function sseResponse(
         // A client that goes away ends the subscription (and so leaves its group) at once.
         request.signal?.addEventListener("abort", end, { once: true });
       },
-      // While grouped, next() waits: the group enqueues. Detached or alone, it yields results.
+      // A member's next() only ends it (the fan-out enqueues); a subscription not grouped yields results.
       async pull(controller) {
         try {
           const r = await iterator.next();

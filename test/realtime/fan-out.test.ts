@@ -3,6 +3,7 @@
 // in order (R-EVT-2), a late member nothing from before it subscribed, a member whose socket falls
 // behind is detached onto its own cursor without slowing the others, and the metrics count per member.
 import { request as httpRequest, type IncomingMessage } from "node:http";
+import type { Socket } from "node:net";
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemActor } from "../../src/events/log.js";
@@ -19,6 +20,7 @@ beforeAll(async () => {
   t = await startTestService({ listen: true, env: { EVENT_POLL_MS: "200" } });
   w = await loadDemoWorld(t);
   listing = await t.service.program.prisma.listing.findFirstOrThrow({ where: { marketplace: "COMMERCIAL", state: "LIVE" } });
+  t.service.http.server.on("connection", (s: Socket) => void serverSockets.push(s));
 });
 afterAll(async () => {
   for (const s of sockets) s.terminate();
@@ -82,6 +84,16 @@ async function until(check: () => boolean, ms = 10_000) {
   while (!check() && Date.now() < deadline) await sleep(20);
 }
 
+/** The server's end of a client's WebSocket (server sockets are noted as they connect). */
+const serverSockets: Socket[] = [];
+function serverSocketOf(client: WebSocket): Socket & { _write: unknown; _writev: unknown } {
+  // Node's writable stream calls _write for one chunk and _writev for several buffered ones.
+  const port = (client as unknown as { _socket: Socket })._socket.localPort;
+  const found = serverSockets.find((s) => s.remotePort === port);
+  if (!found) throw new Error(`no server socket for client port ${port}`);
+  return found as Socket & { _write: unknown; _writev: unknown };
+}
+
 async function closeAll(list: Raw[]) {
   for (const r of list) r.socket.close();
   await Promise.all(list.map((r) => r.closed));
@@ -120,6 +132,11 @@ describe("fan-out by group", () => {
     expect(count("alone")).toBeGreaterThanOrEqual(1);
     expect(sent).toMatch(/^graphql_subscription_delivery_lag_seconds_count 10$/m); // 5 events × 2 groups
     expect(alone.frames[0]).toMatch(/^\{"id":"1","type":"next","payload":\{"data":\{"listingChanges":\{"position":"/);
+    // graphql-ws' own frame: JSON.stringify of {id, type, payload: the result}.
+    const payloadOf = (frame: string) => (JSON.parse(frame) as { payload: unknown }).payload;
+    for (const f of [...publicMembers[0]!.frames, ...partnerMembers[0]!.frames, ...alone.frames]) {
+      expect(f).toBe(JSON.stringify({ id: "1", type: "next", payload: payloadOf(f) }));
+    }
     await closeAll([...publicMembers, ...partnerMembers, alone]);
     await until(() => false, 300);
     expect(await metric("graphql_active_subscriptions")).toBe(0);
@@ -156,14 +173,34 @@ describe("fan-out by group", () => {
       positions.push(await publish({ note: big }));
       await until(() => fast.every((r) => r.frames.length === positions.length));
     }
+    // Ten more while it is detached: its own execution runs them, and they wait for its socket.
+    for (let i = 0; i < 10; i++) {
+      positions.push(await publish({ note: big }));
+      await until(() => fast.every((r) => r.frames.length === positions.length));
+    }
     for (const r of fast) expect(r.positions()).toEqual(positions);
-    expect(slow.frames.length).toBeLessThan(positions.length);
+    expect(slow.frames.length).toBeLessThan(positions.length - 10);
     expect(await metric("graphql_subscription_detached"), "only the stalled member is detached").toBe(1);
     expect(await metric("graphql_subscription_grouped")).toBe(3);
+    // The server's writes to the stalled member's socket from now on: the frames it is behind by go
+    // out together (issue 13, item 4), not one write each.
+    const server = serverSocketOf(slow.socket);
+    let writes = 0;
+    for (const m of ["_write", "_writev"] as const) {
+      const original = (server[m] as (...x: unknown[]) => unknown).bind(server);
+      server[m] = ((...a: unknown[]) => {
+        writes++;
+        return original(...a);
+      }) as never;
+    }
+    const behind = positions.length - slow.frames.length;
     stalled.resume();
     await until(() => slow.frames.length >= positions.length, 30_000);
     await sleep(300);
     expect(slow.positions()).toEqual(positions);
+    expect(behind).toBeGreaterThanOrEqual(10);
+    // One write per frame would be at least 10 (the frames it missed while detached).
+    expect(writes, `${behind} frames behind, caught up in ${writes} writes`).toBeLessThan(10);
     // Caught up: it rejoins its group at the next event, and gets the later ones from it, once each.
     for (let i = 0; i < 3; i++) positions.push(await publish());
     await until(() => [...fast, slow].every((r) => r.frames.length === positions.length));
@@ -249,6 +286,8 @@ describe("fan-out over SSE", () => {
     // The same result as the WebSocket members', in SSE's framing.
     for (const r of sse) expect(r.data.map(asFrame)).toEqual(ws[0]!.frames);
     expect(sse[0]!.text().startsWith(":\n\n"), "the stream opens with a ping, as Yoga's does").toBe(true);
+    // Yoga's message: `event: next`, then the result as JSON.stringify writes it.
+    for (const d of [...sse[0]!.data, ...partner.data, ...alone.data]) expect(d).toBe(JSON.stringify(JSON.parse(d)));
     expect(await metric("graphql_subscription_grouped"), "the resume joined its group once caught up").toBe(17);
     expect(await messages(), "every message counted once, SSE's too").toBe(messagesBefore + 3 * 16 + 2);
 
