@@ -1,9 +1,11 @@
 // The subscriptions benchmark's clients, in a process of their own (forked by subscriptions.bench.ts)
 // so that the server's CPU and the clients' are measured apart. Raw graphql-transport-ws over `ws`,
-// one subscription (id "1") per connection; a frame is only scanned for its position, not parsed.
+// one subscription (id "1") per connection, or SSE over node:http (one response per subscription);
+// a message is only scanned for its position, not parsed.
+import { Agent, request } from "node:http";
 import WebSocket from "ws";
 
-export interface Spec { token?: string; query: string }
+export interface Spec { token?: string; query: string; sse?: boolean }
 export type Command =
   | { cmd: "connect"; url: string; specs: Spec[] }
   | { cmd: "await"; position: number; timeoutMs: number }
@@ -12,30 +14,80 @@ export type Command =
   | { cmd: "reset" }
   | { cmd: "close"; count?: number };
 
-interface Conn { ws: WebSocket; positions: number[]; times: number[]; max: number; errors: number }
+interface Conn { close(): Promise<void>; positions: number[]; times: number[]; max: number; errors: number }
 
 const conns: Conn[] = [];
 const now = () => performance.timeOrigin + performance.now();
 const POSITION = /"position":"(\d+)"/;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** One message (a WebSocket frame, an SSE message) arrived: its position noted. */
+function received(conn: Conn, text: string): boolean {
+  const m = POSITION.exec(text);
+  if (!m) return false;
+  const p = Number(m[1]);
+  conn.positions.push(p);
+  conn.times.push(now());
+  if (p > conn.max) conn.max = p;
+  if (text.includes('"errors"')) conn.errors++;
+  return true;
+}
+
+const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
+
+/** An SSE subscription: resolves once the response has started (its first ping). */
+function openSse(url: string, spec: Spec): Promise<Conn> {
+  return new Promise((resolve, reject) => {
+    const body = JSON.stringify({ query: spec.query });
+    const u = new URL(url.replace(/^ws/, "http"));
+    const req = request({
+      host: u.hostname, port: u.port, path: u.pathname, method: "POST", agent,
+      headers: { "content-type": "application/json", accept: "text/event-stream", "content-length": Buffer.byteLength(body), ...(spec.token ? { authorization: `Bearer ${spec.token}` } : {}) },
+    });
+    const conn: Conn = {
+      positions: [], times: [], max: 0, errors: 0,
+      close: () => new Promise<void>((done) => {
+        req.once("close", () => done());
+        req.destroy();
+      }),
+    };
+    req.once("error", reject);
+    req.once("response", (res) => {
+      if (res.statusCode !== 200) return reject(new Error(`SSE answered ${res.statusCode}`));
+      res.setEncoding("utf8");
+      let buffer = "";
+      res.on("data", (chunk: string) => {
+        buffer += chunk;
+        let end: number;
+        while ((end = buffer.indexOf("\n\n")) >= 0) {
+          received(conn, buffer.slice(0, end));
+          buffer = buffer.slice(end + 2);
+        }
+      });
+      res.on("error", () => {});
+      resolve(conn);
+    });
+    req.end(body);
+  });
+}
+
 function open(url: string, spec: Spec): Promise<Conn> {
+  if (spec.sse) return openSse(url, spec);
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, "graphql-transport-ws");
-    const conn: Conn = { ws, positions: [], times: [], max: 0, errors: 0 };
+    const conn: Conn = {
+      positions: [], times: [], max: 0, errors: 0,
+      close: () => new Promise<void>((done) => {
+        if (ws.readyState === WebSocket.CLOSED) return done();
+        ws.once("close", () => done());
+        ws.close();
+      }),
+    };
     ws.once("error", reject);
     ws.on("open", () => ws.send(JSON.stringify({ type: "connection_init", payload: spec.token ? { authorization: `Bearer ${spec.token}` } : {} })));
     ws.on("message", (data) => {
       const text = data.toString();
-      const m = POSITION.exec(text);
-      if (m) {
-        const p = Number(m[1]);
-        conn.positions.push(p);
-        conn.times.push(now());
-        if (p > conn.max) conn.max = p;
-        if (text.includes('"errors"')) conn.errors++;
-        return;
-      }
+      if (received(conn, text)) return;
       if (text.includes('"connection_ack"')) {
         ws.send(JSON.stringify({ id: "1", type: "subscribe", payload: { query: spec.query } }));
         resolve(conn);
@@ -98,11 +150,7 @@ async function handle(c: Command): Promise<unknown> {
       return {};
     case "close": {
       const closing = conns.splice(0, c.count ?? conns.length);
-      await Promise.all(closing.map((x) => new Promise<void>((resolve) => {
-        if (x.ws.readyState === WebSocket.CLOSED) return resolve();
-        x.ws.once("close", () => resolve());
-        x.ws.close();
-      })));
+      await Promise.all(closing.map((x) => x.close()));
       return { connections: conns.length };
     }
   }

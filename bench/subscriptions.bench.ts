@@ -243,6 +243,13 @@ async function main() {
   show("rich selection, 1,000 subscribers", rich);
   await clients.command({ cmd: "close" });
 
+  // 4b) The small selection over SSE: 1,000 public subscribers in the same group, Yoga's SSE messages.
+  await connect(1000, { query: SMALL, sse: true });
+  const sseGroups = await metric("graphql_subscription_groups");
+  const sse = await round(ROUND_EVENTS, publish, pid);
+  show(`small selection over SSE, 1,000 subscribers (${sseGroups} group)`, sse);
+  await clients.command({ cmd: "close" });
+
   // 5) A mixed audience: 400 public, 20 partners × 25 members, 100 staff (22 visibility classes).
   await connect(1000, mixed);
   const mixedGroups = await metric("graphql_subscription_groups");
@@ -323,7 +330,7 @@ async function main() {
   await writeSection("subscriptions", `## Subscriptions (issues 5 and 13)
 
 Command: \`flock /tmp/heavy.lock npm run bench -- subscriptions\` (PostgreSQL + Redis; the server, the benchmark's clients —
-a process of their own, raw graphql-transport-ws over \`ws\` — PostgreSQL and Redis on the same machine).
+a process of their own, raw graphql-transport-ws over \`ws\`, and SSE over \`node:http\` for its rung — PostgreSQL and Redis on the same machine).
 Date: ${new Date().toISOString().slice(0, 10)}. Machine: ${machine()}. Load average at the start: ${loadAtStart} (other work was running on the machine when this is well above 1: numbers are then pessimistic).
 Server CPU per message is the server process's utime+stime (\`/proc/<pid>/stat\`) over a round divided by
 the messages delivered in it; a round is ${ROUND_EVENTS} changes, one at a time, each awaited at every subscriber
@@ -336,6 +343,7 @@ out by group (README, "How subscriptions fan out"): one execution and one serial
 |---|---:|---:|---:|---:|---|
 ${row(`small selection \`{ position }\`, public (${smallGroups} group)`, small, `≤ 20 µs: ${met(perMsg(small) <= 20)}; p99 ≤ 100 ms: ${met(small.p99 <= 100)}`)}
 ${row("rich selection (listing with content and partner), public", rich, `≤ 35 µs: ${met(perMsg(rich) <= 35)}`)}
+${row(`small selection over SSE (\`Accept: text/event-stream\`), public (${sseGroups} group)`, sse, "report (no target; same group as WebSocket members)")}
 ${row(`mixed: 400 public, 20 partners × 25 members, 100 staff (${mixedGroups} groups), small selection`, mix, `≤ 25 µs: ${met(perMsg(mix) <= 25)}`)}
 ${row("floor: bare \`ws\` broadcast of one prebuilt frame (same clients, same frame)", floorRound, `project / floor = ${ratio.toFixed(2)}× (≤ 1.6×: ${met(ratio <= 1.6)}); without the per-event work below: ${us(marginal(small))} µs, ${marginalRatio.toFixed(2)}×`)}
 
@@ -354,8 +362,10 @@ more than the small one (the listing is read once per event per group, not per s
 more than one. What is left above the floor at 1,000 subscribers is the per-event work spread over them (the
 feed's table read, the Redis notice, the execution) and the server's idle work; with more subscribers per
 event the cost per message approaches the floor (ladder). The clients' process spends about as much CPU per
-message as the server. Subscriptions with \`after\` (resumes) run alone, as before (they do not join a group);
-SSE subscriptions are not grouped.
+message as the server. Subscriptions with \`after\` (resumes) and members detached for falling behind catch up on
+an execution of their own, writing what piled up while their client was still reading in one write, and join
+their group once caught up. SSE subscriptions join the same groups: per event one extra serialization as
+Yoga's \`event: next\` message, shared by every SSE member, which costs one chunk through the HTTP response.
 
 Ladder (small selection, public; the 1,000 rung is the round above, the others 10 changes each):
 
