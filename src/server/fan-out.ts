@@ -119,8 +119,13 @@ export interface FanOutStats {
 }
 
 export interface FanOut {
-  /** graphql-ws' `subscribe`: groups the subscription when it may, else runs it as before. */
-  subscribe(args: ExecutionArgs, target: FanOutTarget | undefined, subscribe: Subscribe): Promise<unknown>;
+  /**
+   * The transport's `subscribe`: groups the subscription when it may, else runs it as before.
+   * `subscribe` runs the member's own subscription; `sources` (default: `subscribe`) the executions
+   * the server runs for members (a group's, a member's own catch-up), whose context is marked
+   * GROUP_SOURCE: it must apply the same plugins to their results (masked errors) as to a client's.
+   */
+  subscribe(args: ExecutionArgs, target: FanOutTarget | undefined, subscribe: Subscribe, sources?: Subscribe): Promise<unknown>;
   /** One message sent by the transport itself (graphql-ws' `onNext`, the SSE response's): a subscription that is not grouped. */
   sentAlone(args: ExecutionArgs): void;
   stats(): FanOutStats;
@@ -492,7 +497,7 @@ export function createFanOut(opts: { feed: EventFeed; observer?: FanOutObserver 
 
     stats: () => ({ groups: groups.size, members: [...groups.values()].reduce((n, g) => n + g.members.size, 0), detached, rejoined }),
 
-    async subscribe(args, target, subscribe) {
+    async subscribe(args, target, subscribe, sources = subscribe) {
       const field = target && rootField(args);
       if (!target || !field || fanOutOf(args.schema, field) !== "visibilityClass") return subscribe(args);
       const { after: _after, ...variables } = (args.variableValues ?? {}) as Record<string, unknown>;
@@ -510,7 +515,7 @@ export function createFanOut(opts: { feed: EventFeed; observer?: FanOutObserver 
         ...feed,
         subscribe(o) {
           if (member) return feed.subscribe(o);
-          member = new Member(target, (after) => ownExecution(args, subscribe, after), events);
+          member = new Member(target, (after) => ownExecution(args, sources, after), events);
           member.resumeAfter = o.after;
           return member.iterator;
         },
@@ -529,7 +534,7 @@ export function createFanOut(opts: { feed: EventFeed; observer?: FanOutObserver 
         let pending = starting.get(key);
         if (!pending) {
           // A group that cannot start (its subscribe threw) leaves its members to run alone.
-          pending = startGroup(key, field, args, subscribe).catch(() => null).finally(() => starting.delete(key));
+          pending = startGroup(key, field, args, sources).catch(() => null).finally(() => starting.delete(key));
           starting.set(key, pending);
           const started = await pending;
           if (started) {

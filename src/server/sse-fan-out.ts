@@ -10,7 +10,7 @@
 // response takes a chunk only when the socket has drained the last, so a client that stops reading
 // shows as a growing queue and is detached like a WebSocket member whose buffer fills.
 import { isAsyncIterable } from "@envelop/core";
-import type { ExecutionResult } from "graphql";
+import type { ExecutionArgs, ExecutionResult } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { Viewer } from "../auth/viewer.js";
 import { GROUP_SOURCE, sseMessage, type FanOut, type MemberSink, type SharedFrame } from "./fan-out.js";
@@ -65,7 +65,11 @@ class SseSink implements MemberSink {
  */
 export function useSseFanOut(fanOut: FanOut): Plugin {
   const sinks = new WeakMap<Request, { sink: SseSink; sentAlone: () => void }>();
+  let yoga: { getEnveloped(ctx: object): { subscribe(args: ExecutionArgs): unknown } } | undefined;
   return {
+    onYogaInit(init) {
+      yoga = init.yoga as unknown as typeof yoga;
+    },
     onSubscribe({ args, subscribeFn, setSubscribeFn }) {
       const ctx = args.contextValue as unknown as Record<PropertyKey, unknown> & { request?: Request; viewer?: Viewer; params?: { query?: unknown } };
       const request = ctx.request;
@@ -76,7 +80,11 @@ export function useSseFanOut(fanOut: FanOut): Plugin {
       sinks.set(request, { sink, sentAlone: () => fanOut.sentAlone(args) });
       const query = typeof ctx.params?.query === "string" ? ctx.params.query : undefined;
       const target = ctx.viewer && query !== undefined ? { sink, viewer: ctx.viewer, query } : undefined;
-      setSubscribeFn((a) => fanOut.subscribe(a, target, subscribeFn) as never);
+      // The member subscribes with the function envelop hands this hook (inside envelop already); the
+      // executions run for members go through every plugin again (their results masked and counted
+      // like a client's; this hook and the metrics skip them by their GROUP_SOURCE mark).
+      const sources = (a: ExecutionArgs) => yoga!.getEnveloped(a.contextValue as object).subscribe(a);
+      setSubscribeFn((a) => fanOut.subscribe(a, target, subscribeFn, yoga ? sources : subscribeFn) as never);
     },
     onResultProcess({ request, result, resultProcessor, setResultProcessor }) {
       const entry = sinks.get(request);
