@@ -111,11 +111,10 @@ function ContactForm(props: { listingId: string }) {
     if (!out) return;
     if (out.__typename === "MutationSendInquirySuccess") setSent(true);
     else {
-      // A typed refusal: its message, and what would satisfy the rule or which fields to fix.
-      const lines = [out.message];
-      if (out.__typename === "RuleViolation") lines.push(out.toSatisfy);
-      if (out.__typename === "InvalidInput") for (const p of out.problems) lines.push(`${FIELD_LABELS[p.field] ?? p.field}: ${p.message}`);
-      setRefusal(lines);
+      // A typed refusal: the fields to fix (by their labels), or the message and what would satisfy the rule.
+      if (out.__typename === "InvalidInput" && out.problems.length) setRefusal(out.problems.map((p) => `${FIELD_LABELS[p.field] ?? p.field}: ${p.message}`));
+      else if (out.__typename === "RuleViolation") setRefusal([out.message, out.toSatisfy]);
+      else setRefusal([out.message]);
     }
   };
   if (sent) return <p role="status" className="success">Thank you: your message was sent to the partner.</p>;
