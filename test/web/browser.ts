@@ -82,7 +82,7 @@ export async function cardNames(page: Page): Promise<string[]> {
  * A new partner in the program with one app (OTHER, PUSH) that passed App Validation on Commercial
  * and a listing of it submitted for review: the next approval puts it live (R-LIST-2).
  */
-export async function listingInReview(web: WebWorld, name: string): Promise<{ partnerId: string; adminToken: string; listingId: string }> {
+export async function listingInReview(web: WebWorld, name: string, extra: Record<string, unknown> = {}): Promise<{ partnerId: string; adminToken: string; listingId: string }> {
   const { t, w } = web;
   const { id: partnerId, adminToken } = await partnerInProgram(t, `${name} Co`);
   const appId = ok(await mutate(t, adminToken, `createApp(partnerId: "${partnerId}", name: "${name}", kind: OTHER, dataFlow: PUSH)`, "{ id }")).id as string;
@@ -94,7 +94,7 @@ export async function listingInReview(web: WebWorld, name: string): Promise<{ pa
     ok(await mutate(t, w.managerToken, `recordValidationCheck(validationId: "${v.id}", kind: ${kind}, passed: true, notes: "Seen working")`, "{ kind }"));
   }
   expect(ok(await mutate(t, w.managerToken, `completeValidation(validationId: "${v.id}", outcome: PASSED)`, "{ status }")).status).toBe("PASSED");
-  const listingId = ok(await mutate(t, adminToken, `createListing(appId: "${appId}", marketplace: COMMERCIAL, content: $content)`, "{ id }", { content: content(name) })).id as string;
+  const listingId = ok(await mutate(t, adminToken, `createListing(appId: "${appId}", marketplace: COMMERCIAL, content: $content)`, "{ id }", { content: content(name, extra) })).id as string;
   expect(ok(await mutate(t, adminToken, `submitListing(listingId: "${listingId}")`, "{ state }")).state).toBe("IN_REVIEW");
   return { partnerId, adminToken, listingId };
 }

@@ -5,7 +5,8 @@ import { print } from "graphql";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { StorefrontSearchDocument, type StorefrontSearchQuery, type StorefrontSearchQueryVariables } from "../../schema/operations/generated/graphql.js";
-import { cardNames, demoListingId, openPage, pageErrors, startWeb, waitLive, type WebWorld } from "./browser.js";
+import { mutate, ok } from "../support/mutate.js";
+import { cardNames, demoListingId, listingInReview, openPage, pageErrors, startWeb, waitLive, type WebWorld } from "./browser.js";
 
 const PAGE_SIZE = 12; // web/src/storefront.tsx
 let web: WebWorld;
@@ -175,6 +176,22 @@ describe("storefront in a real browser", () => {
     expect(pageErrors(dashboard)).toEqual([]);
     for (const p of [page, dashboard]) await p.context().close();
   }, 90_000);
+
+  it("a listing page opened by its address shows its screenshots and, without a contact form, the learn-more link", async () => {
+    const screenshots = [`${web.base}/assets/shot-1.png`, `${web.base}/assets/shot-2.png`];
+    const learnMoreUrl = "https://quarry.example/marketplace";
+    const { listingId } = await listingInReview(web, "Quarry Photo Log", { screenshots, contactKind: "LEARN_MORE_LINK", contactEmail: null, learnMoreUrl });
+    ok(await mutate(web.t, web.w.staffToken, `approveListing(listingId: "${listingId}")`, "{ state }"));
+    const page = await openPage(web, `/listing/${encodeURIComponent(listingId)}`);
+    await page.getByRole("heading", { level: 1, name: "Quarry Photo Log" }).waitFor({ timeout: 20_000 });
+    const shots = page.locator(".screenshots img");
+    expect(await shots.count()).toBe(2);
+    expect(await shots.nth(1).getAttribute("src")).toBe(screenshots[1]);
+    expect(await shots.first().getAttribute("alt")).toBe("Quarry Photo Log, screenshot 1");
+    expect(await page.getByRole("link", { name: /^Learn more/ }).getAttribute("href")).toBe(learnMoreUrl);
+    expect(await page.locator("form.contact").count()).toBe(0);
+    await page.context().close();
+  }, 60_000);
 
   it("R-LIST-6: the FedRAMP marketplace is offered to a cleared viewer only, and shows its listings", async () => {
     const publicPage = await openPage(web, "/");
