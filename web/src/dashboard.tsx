@@ -91,7 +91,7 @@ function PartnerView(props: { partnerId: string; token: string }) {
       const opts = { requestPolicy: "network-only" as const };
       // Each part is read again when an event may have changed it.
       if (!type || /^(tier|usage|lead|inquiry|listing)\./.test(type)) refetchOverview(opts);
-      if (!type || /^(app|validation|usage|test-customer)\./.test(type)) refetchApps(opts);
+      if (!type || /^(app|validation|usage|test-customer|listing)\./.test(type)) refetchApps(opts);
       if (!type || /^validation\./.test(type)) refetchChecks(opts);
       if (!type || /^(app|listing)\./.test(type)) refetchListings(opts);
       if (!type || /^(lead|inquiry)\./.test(type)) refetchLeads(opts);
