@@ -3,7 +3,7 @@
 // never sees: its FedRAMP listing without clearance, anything of another partner.
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mutate, ok } from "../support/mutate.js";
+import { content, mutate, ok } from "../support/mutate.js";
 import { globalId } from "../support/world.js";
 import { demoListingId, openPage, pageErrors, startWeb, waitLive, type WebWorld } from "./browser.js";
 
@@ -72,7 +72,7 @@ describe("partner dashboard in a real browser", () => {
     await page.context().close();
   }, 90_000);
 
-  it("R-LEAD-1, R-INQ-1: events update each part live and fill the activity feed: a lead sent, an inquiry answered with its response time", async () => {
+  it("R-LEAD-1, R-INQ-1, R-LIST-5: events update each part live and fill the activity feed: a lead sent, an inquiry answered with its response time, a revision in review then rejected with its notes", async () => {
     const nw = web.w.partners.northwind;
     const page = await signedIn(nw.adminToken, "Northwind Analytics");
     ok(await mutate(web.t, nw.adminToken, `sendLead(partnerId: "${globalId("Partner", nw.id)}", company: "Live Lead Builders", contactName: "Lee", contactEmail: "lee@live.example", details: "12 projects")`, "{ id }"));
@@ -84,6 +84,18 @@ describe("partner dashboard in a real browser", () => {
     await expect.poll(() => row.innerText(), { timeout: 5_000 }).not.toContain("Not answered yet");
     expect(await row.innerText()).toMatch(/\d+(\.\d)? (s|min|h|days)$/);
     await page.locator('[data-event-type="inquiry.answered"]').waitFor({ timeout: 5_000 });
+
+    // R-LIST-5: an edit of the live listing goes to review as a pending revision; rejected, its notes show.
+    const insights = await demoListingId(web, "Northwind Insights");
+    const listingRow = page.locator(`tr[data-listing-id="${insights}"]`);
+    ok(await mutate(web.t, nw.adminToken, `editListing(listingId: "${insights}", content: $content)`, "{ id }", { content: content("Northwind Insights") }));
+    ok(await mutate(web.t, nw.adminToken, `submitListing(listingId: "${insights}")`, "{ state }"));
+    await expect.poll(() => listingRow.innerText(), { timeout: 5_000 }).toContain("#2, in review");
+    ok(await mutate(web.t, web.w.staffToken, `rejectListing(listingId: "${insights}", reasons: "Add a screenshot of the sync settings.")`, "{ state }"));
+    await expect.poll(() => listingRow.locator(".review").innerText(), { timeout: 5_000 }).toMatch(/^#2 rejected on .*: Add a screenshot of the sync settings\.$/);
+    expect(await listingRow.innerText()).not.toContain("in review");
+    expect(await listingRow.getAttribute("data-state")).toBe("LIVE");
+    await page.locator('[data-event-type="listing.revision-rejected"]').waitFor({ timeout: 5_000 });
     expect(pageErrors(page)).toEqual([]);
     await page.context().close();
   }, 90_000);

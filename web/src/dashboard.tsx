@@ -213,7 +213,7 @@ function AppsAndListings(props: { apps: PartnerDashboardAppsQuery; checks: Partn
       <section aria-labelledby="listings-heading">
         <h2 id="listings-heading">Listings</h2>
         <table>
-          <thead><tr><th scope="col">Listing</th><th scope="col">Marketplace</th><th scope="col">State</th><th scope="col">Pending revision</th><th scope="col">Review notes</th></tr></thead>
+          <thead><tr><th scope="col">Listing</th><th scope="col">Marketplace</th><th scope="col">State</th><th scope="col">Pending revision</th><th scope="col">Last review</th></tr></thead>
           <tbody>
             {listings.map((l) => (
               <tr key={l.id} data-listing-id={l.id} data-state={l.state}>
@@ -221,7 +221,7 @@ function AppsAndListings(props: { apps: PartnerDashboardAppsQuery; checks: Partn
                 <td>{MARKETPLACE_NAMES[l.marketplace]}</td>
                 <td>{STATE_NAMES[l.state] ?? l.state}{l.delistReason ? ` (${l.delistReason.toLowerCase().replace(/_/g, " ")})` : ""}</td>
                 <td>{l.pendingRevision ? `#${l.pendingRevision.number}, ${l.pendingRevision.status.toLowerCase().replace(/_/g, " ")}` : "—"}</td>
-                <td>{l.pendingRevision?.reviewNotes ?? "—"}</td>
+                <td className="review">{lastReview(l.revisions)}</td>
               </tr>
             ))}
           </tbody>
@@ -230,6 +230,14 @@ function AppsAndListings(props: { apps: PartnerDashboardAppsQuery; checks: Partn
       <UsageChart apps={apps} />
     </>
   );
+}
+
+/** The most recent review of a listing's revisions: its verdict and the reviewer's notes. */
+function lastReview(revisions: { number: number; status: string; reviewedAt?: string | null; reviewNotes?: string | null }[]): string {
+  const reviewed = revisions.filter((r) => r.reviewedAt).sort((a, b) => b.reviewedAt!.localeCompare(a.reviewedAt!))[0];
+  if (!reviewed) return "—";
+  const verdict = reviewed.status === "REJECTED" ? "rejected" : "approved";
+  return `#${reviewed.number} ${verdict} on ${date(reviewed.reviewedAt)}${reviewed.reviewNotes ? `: ${reviewed.reviewNotes}` : ""}`;
 }
 
 function UsageChart({ apps }: { apps: DashboardApp[] }) {
