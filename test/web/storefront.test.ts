@@ -61,6 +61,7 @@ describe("storefront in a real browser", () => {
     const all = await api({});
     expect(all.totalCount).toBeGreaterThan(PAGE_SIZE * 2);
     await expectShows(page, all);
+    await page.screenshot({ path: "/tmp/web-storefront.png" });
     expect(await facetCount(page, "category-accounting")).toBe(all.facets.categories.find((c) => c.slug === "accounting")!.count);
 
     // A search.
@@ -125,7 +126,7 @@ describe("storefront in a real browser", () => {
     await page.getByRole("button", { name: "Next page" }).focus();
     await page.keyboard.press("Enter");
     await expectShows(page, second);
-    await page.screenshot({ path: "/tmp/web-storefront.png" });
+    await page.screenshot({ path: "/tmp/web-storefront-page-2.png" });
     expect(pageErrors(page)).toEqual([]);
     await page.context().close();
   }, 60_000);
