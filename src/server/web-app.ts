@@ -25,13 +25,14 @@ const TYPES: Record<string, string> = {
 /** Scripts, styles and connections from this origin only; images may be a listing's screenshots. */
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
-let indexCache: { mtimeMs: number; body: Buffer } | undefined;
+let indexCache: { file: string; mtimeMs: number; body: Buffer } | undefined;
 
 function indexHtml(dir: string): Buffer | undefined {
   const file = path.join(dir, "index.html");
   try {
     const { mtimeMs } = statSync(file);
-    if (indexCache?.mtimeMs !== mtimeMs) indexCache = { mtimeMs, body: readFileSync(file) };
+    // Read again after a rebuild (npm start rebuilds web/dist while a server may run).
+    if (indexCache?.file !== file || indexCache.mtimeMs !== mtimeMs) indexCache = { file, mtimeMs, body: readFileSync(file) };
     return indexCache.body;
   } catch {
     return undefined;
