@@ -130,6 +130,21 @@ describe("partner dashboard in a real browser", () => {
     }
   }, 90_000);
 
+  it("signed in with a partner's API token, the dashboard says so when the token is revoked: its live feed is closed (4403) and not retried", async () => {
+    const nw = web.w.partners.northwind;
+    const created = ok(await mutate(web.t, nw.adminToken, `createApiToken(partnerId: "${globalId("Partner", nw.id)}", name: "Dashboard screen")`, "{ secret apiToken { id } }"));
+    const page = await signedIn(created.secret, "Northwind Analytics");
+    const subscribes: string[] = [];
+    page.on("websocket", (ws) => ws.on("framesent", (f) => String(f.payload).includes('"subscribe"') && subscribes.push(String(f.payload))));
+    ok(await mutate(web.t, nw.adminToken, `revokeApiToken(apiTokenId: "${created.apiToken.id}")`, "{ revokedAt }"));
+    await page.locator('.live-status[data-live="refused"]').waitFor({ timeout: 10_000 });
+    expect(await page.locator(".live-status").innerText()).toContain("your token was refused");
+    await page.waitForTimeout(1500);
+    expect(subscribes).toEqual([]);
+    expect(pageErrors(page)).toEqual([]);
+    await page.context().close();
+  }, 60_000);
+
   it("R-LIST-6: a token for another partner shows nothing of this one, not even its events", async () => {
     const cobalt = web.w.partners.cobalt;
     const nw = web.w.partners.northwind;

@@ -29,7 +29,10 @@ export function makeClient(token: string | null): Client {
   });
 }
 
-export type LiveStatus = "connecting" | "live" | "reconnecting";
+export type LiveStatus = "connecting" | "live" | "reconnecting" | "refused";
+
+/** Close codes after which trying again cannot help: the token was refused or revoked (4401, 4403). */
+const REFUSED = new Set([4400, 4401, 4403]);
 
 /**
  * Keeps one subscription open while the component is mounted. Every event goes to `onEvent`; when the
@@ -83,10 +86,14 @@ export function useLiveFeed<R, V extends { after?: string | null }>(
             last = handlers.current.positionOf(data) ?? last;
             handlers.current.onEvent(data);
           },
-          error: () => {
+          error: (err) => {
             if (stopped) return;
-            setStatus("reconnecting");
             void ws.dispose();
+            if (REFUSED.has((err as { code?: number } | null)?.code ?? 0)) {
+              setStatus("refused");
+              return;
+            }
+            setStatus("reconnecting");
             attempt += 1;
             retry = setTimeout(open, Math.min(500 * attempt, 5000));
           },

@@ -19,6 +19,7 @@ import {
   type PartnerEventsSubscription,
 } from "../../schema/operations/generated/graphql.js";
 import { useLiveFeed } from "./api.js";
+import { LiveStatusLine } from "./live-status.js";
 import { countdown, DATA_FLOW_NAMES, date, duration, errorText, EVENT_LABELS, MARKETPLACE_NAMES, month, STATE_NAMES, tierName } from "./format.js";
 import { TierBadge } from "./storefront.js";
 
@@ -122,9 +123,7 @@ function PartnerView(props: { partnerId: string; token: string }) {
       <div className="dashboard-head">
         <h1>{partner.name}</h1>
         <TierBadge name={partner.tierBadge.name} tier={partner.tier} />
-        <p className="live-status" data-live={live}>
-          <span className={`dot ${live}`} aria-hidden="true" /> {live === "live" ? "Live updates on" : live === "reconnecting" ? "Reconnecting…" : "Connecting…"}
-        </p>
+        <LiveStatusLine status={live} />
       </div>
       <div className="dashboard-grid">
         <div className="dashboard-main">

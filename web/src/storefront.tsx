@@ -13,6 +13,7 @@ import {
   type StorefrontSearchQuery,
 } from "../../schema/operations/generated/graphql.js";
 import { useLiveFeed } from "./api.js";
+import { LiveStatusLine } from "./live-status.js";
 import { DATA_FLOW_NAMES, errorText, MARKETPLACE_NAMES } from "./format.js";
 import { Link } from "./router.js";
 
@@ -99,9 +100,7 @@ export function Storefront(props: { token: string | null; state: StorefrontState
     <div className="storefront">
       <div className="storefront-head">
         <h1>{MARKETPLACE_NAMES[state.marketplace]} marketplace</h1>
-        <p className="live-status" data-live={live}>
-          <span className={`dot ${live}`} aria-hidden="true" /> {live === "live" ? "Live updates on" : live === "reconnecting" ? "Reconnecting…" : "Connecting…"}
-        </p>
+        <LiveStatusLine status={live} />
       </div>
       <form role="search" onSubmit={submit} className="search">
         <label htmlFor="search">Search listings</label>
