@@ -104,3 +104,21 @@ export async function demoListingId(web: WebWorld, appName: string, marketplace:
   const l = await web.t.service.program.prisma.listing.findFirstOrThrow({ where: { marketplace, app: { name: appName } } });
   return globalId("Listing", l.id);
 }
+
+/**
+ * Accessibility basics of what the page shows now: every form control has a label (or aria-label),
+ * every image an alt text, every link and button a name, and one h1.
+ */
+export async function accessibilityProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    for (const el of document.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>("input, select, textarea")) {
+      if (!el.labels?.length && !el.getAttribute("aria-label") && !el.getAttribute("aria-labelledby")) problems.push(`control without a label: ${el.outerHTML.slice(0, 80)}`);
+    }
+    for (const img of document.querySelectorAll("img")) if (!img.getAttribute("alt")) problems.push(`image without alt: ${img.src}`);
+    for (const el of document.querySelectorAll<HTMLElement>("a, button")) if (!(el.innerText || el.getAttribute("aria-label") || el.querySelector("img[alt]")?.getAttribute("alt") || "").trim()) problems.push(`nameless ${el.tagName.toLowerCase()}: ${el.outerHTML.slice(0, 80)}`);
+    if (document.querySelectorAll("h1").length !== 1) problems.push(`${document.querySelectorAll("h1").length} h1 elements`);
+    if (!document.documentElement.lang) problems.push("no lang on <html>");
+    return problems;
+  });
+}

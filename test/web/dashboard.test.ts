@@ -5,7 +5,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { content, mutate, ok } from "../support/mutate.js";
 import { globalId } from "../support/world.js";
-import { demoListingId, openPage, pageErrors, startWeb, waitLive, type WebWorld } from "./browser.js";
+import { accessibilityProblems, demoListingId, openPage, pageErrors, startWeb, waitLive, type WebWorld } from "./browser.js";
 
 let web: WebWorld;
 
@@ -35,6 +35,7 @@ describe("partner dashboard in a real browser", () => {
   it("signs in with a pasted token (with the npm run token hint), explains a rejected one, and shows the partner's own data", async () => {
     const page = await openPage(web, "/partner");
     expect(await page.locator("#token-hint").innerText()).toContain("npm run -s token -- --partner");
+    expect(await accessibilityProblems(page)).toEqual([]);
     await page.getByLabel("Paste your token").fill("not-a-token");
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect.poll(() => page.getByRole("alert").innerText(), { timeout: 10_000 }).toMatch(/token was not accepted/);
@@ -68,6 +69,7 @@ describe("partner dashboard in a real browser", () => {
     expect(text).toContain("Summit Builders");
     expect(text).toContain("Does Insights support cost codes?");
     await page.screenshot({ path: "/tmp/web-dashboard.png", fullPage: true });
+    expect(await accessibilityProblems(page)).toEqual([]);
     expect(pageErrors(page)).toEqual([]);
     await page.context().close();
   }, 90_000);

@@ -6,7 +6,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { StorefrontSearchDocument, type StorefrontSearchQuery, type StorefrontSearchQueryVariables } from "../../schema/operations/generated/graphql.js";
 import { mutate, ok } from "../support/mutate.js";
-import { cardNames, demoListingId, listingInReview, openPage, pageErrors, startWeb, waitLive, type WebWorld } from "./browser.js";
+import { accessibilityProblems, cardNames, demoListingId, listingInReview, openPage, pageErrors, startWeb, waitLive, type WebWorld } from "./browser.js";
 
 const PAGE_SIZE = 12; // web/src/storefront.tsx
 let web: WebWorld;
@@ -62,6 +62,7 @@ describe("storefront in a real browser", () => {
     expect(all.totalCount).toBeGreaterThan(PAGE_SIZE * 2);
     await expectShows(page, all);
     await page.screenshot({ path: "/tmp/web-storefront.png" });
+    expect(await accessibilityProblems(page)).toEqual([]);
     expect(await facetCount(page, "category-accounting")).toBe(all.facets.categories.find((c) => c.slug === "accounting")!.count);
 
     // A search.
@@ -164,6 +165,7 @@ describe("storefront in a real browser", () => {
 
     await page.getByLabel("Message").fill("Do you sync cost codes both ways? Sent from the browser test.");
     await page.getByRole("button", { name: "Send message" }).click();
+    expect(await accessibilityProblems(page)).toEqual([]);
     await page.getByText("your message was sent to the partner").waitFor({ timeout: 10_000 });
     await page.screenshot({ path: "/tmp/web-listing.png", fullPage: true });
 
@@ -191,6 +193,7 @@ describe("storefront in a real browser", () => {
     expect(await shots.first().getAttribute("alt")).toBe("Quarry Photo Log, screenshot 1");
     expect(await page.getByRole("link", { name: /^Learn more/ }).getAttribute("href")).toBe(learnMoreUrl);
     expect(await page.locator("form.contact").count()).toBe(0);
+    expect(await accessibilityProblems(page)).toEqual([]);
     await page.context().close();
   }, 60_000);
 
