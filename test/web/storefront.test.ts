@@ -197,6 +197,18 @@ describe("storefront in a real browser", () => {
     await page.context().close();
   }, 60_000);
 
+  it("a token the API refuses is explained on the storefront, with a way back to browsing as the public", async () => {
+    const page = await openPage(web, "/", "expired-or-mistyped");
+    const alert = page.getByRole("alert");
+    await alert.waitFor({ timeout: 20_000 });
+    expect(await alert.innerText()).toContain("Your token was not accepted");
+    await page.getByRole("button", { name: "Sign out and browse as the public" }).click();
+    await page.locator(".cards .card").first().waitFor({ timeout: 10_000 });
+    await waitLive(page);
+    expect(await page.evaluate(() => localStorage.getItem("partner-program.token"))).toBeNull();
+    await page.context().close();
+  }, 60_000);
+
   it("R-LIST-6: the FedRAMP marketplace is offered to a cleared viewer only, and shows its listings", async () => {
     const publicPage = await openPage(web, "/");
     await publicPage.locator(".cards .card").first().waitFor({ timeout: 20_000 });

@@ -53,7 +53,7 @@ function App() {
         ) : listingId ? (
           <ListingPage id={listingId} token={token} />
         ) : (
-          <Storefront token={token} state={storefront} setState={setStorefront} />
+          <Storefront token={token} signOut={() => signIn(null)} state={storefront} setState={setStorefront} />
         )}
       </main>
     </Provider>

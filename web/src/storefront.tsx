@@ -51,7 +51,7 @@ const SORTS: { value: ListingSort; label: string }[] = [
 
 const toggle = (list: string[], value: string) => (list.includes(value) ? list.filter((v) => v !== value) : [...list, value]);
 
-export function Storefront(props: { token: string | null; state: StorefrontState; setState: (s: StorefrontState) => void }) {
+export function Storefront(props: { token: string | null; signOut: () => void; state: StorefrontState; setState: (s: StorefrontState) => void }) {
   const { state, token } = props;
   // Any change of search, filter or sort starts again at the first page.
   const set = (patch: Partial<StorefrontState>) => props.setState({ ...state, cursors: [null], ...patch });
@@ -157,7 +157,14 @@ export function Storefront(props: { token: string | null; state: StorefrontState
             {listings ? `${listings.totalCount} listing${listings.totalCount === 1 ? "" : "s"}` : "Loading listings…"}
             {listings && state.search ? ` for “${state.search}”` : ""}
           </h2>
-          {result.error ? <p role="alert" className="error">{errorText(result.error)}</p> : null}
+          {result.error ? (
+            <div role="alert" className="error">
+              <p>{errorText(result.error)}</p>
+              {result.error.graphQLErrors.some((e) => e.extensions?.code === "UNAUTHENTICATED") ? (
+                <button type="button" onClick={props.signOut}>Sign out and browse as the public</button>
+              ) : null}
+            </div>
+          ) : null}
           <p className="visually-hidden" aria-live="polite">{announcement}</p>
           {listings && listings.edges.length === 0 ? <p>No listing matches. Try fewer words or filters.</p> : null}
           <ul className="cards" aria-label="Listings" aria-busy={result.fetching}>
