@@ -82,10 +82,17 @@ describe("live storefront and dashboard", () => {
   it("R-LIST-6, R-EVT-2: delisting removes the listing from the open storefront, also when the connection dropped: the page resumes after the last event it saw", async () => {
     // Delisting on a live connection.
     const granite = (await web.t.service.program.prisma.listing.findFirstOrThrow({ where: { app: { name: "Granite Crew Planner" } } })).id;
+    // Its page is open too.
+    const listingPage = await openPage(web, `/listing/${encodeURIComponent(globalId("Listing", granite))}`);
+    await listingPage.getByRole("heading", { level: 1, name: "Granite Crew Planner" }).waitFor({ timeout: 20_000 });
+    await listingPage.locator('article[data-live="live"]').waitFor({ timeout: 10_000 });
     ok(await mutate(web.t, web.w.staffToken, `delistListing(listingId: "${globalId("Listing", granite)}", reason: "Seen in the storefront test")`, "{ state }"));
     const at = Date.now();
     await expect.poll(() => cardNames(storefront), { timeout: 2_000, interval: 50 }).not.toContain("Granite Crew Planner");
     console.log(`delisting to card gone from the open storefront: ${Date.now() - at} ms`);
+    await listingPage.getByRole("heading", { level: 1, name: "Listing not available" }).waitFor({ timeout: 2_000 });
+    expect(pageErrors(listingPage)).toEqual([]);
+    await listingPage.context().close();
 
     // The connection drops (the server's side of every WebSocket closed at once, as a network
     // failure would); a delisting happens while the page is disconnected.

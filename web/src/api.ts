@@ -37,7 +37,8 @@ const REFUSED = new Set([4400, 4401, 4403]);
 /**
  * Keeps one subscription open while the component is mounted. Every event goes to `onEvent`; when the
  * connection drops, it subscribes again after a short pause with `after` set to the last position it
- * saw, so no event is missed or repeated, and calls `onResume` (a page may refresh what it shows).
+ * saw, so no event is missed or repeated. `onResume` is called on each connection (a page refreshes
+ * what it shows).
  */
 export function useLiveFeed<R, V extends { after?: string | null }>(
   doc: TypedDocumentNode<R, V>,
@@ -69,8 +70,11 @@ export function useLiveFeed<R, V extends { after?: string | null }>(
         retryAttempts: 0,
         connectionParams: token ? { authorization: `Bearer ${token}` } : {},
         on: {
+          // Read again once connected, the first time too: a change committed between the page's
+          // read and the subscription's start comes in no event (the API gives a reader no event
+          // position to subscribe after), so the page reads what it shows once more.
           connected: () => {
-            if (attempt > 0) handlers.current.onResume?.();
+            handlers.current.onResume?.();
             attempt = 0;
             setStatus("live");
           },

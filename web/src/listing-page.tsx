@@ -12,7 +12,7 @@ export function ListingPage(props: { id: string; token: string | null }) {
   const [result, refetch] = useQuery({ query: ListingDetailDocument, variables: { id: props.id } });
   const listing = result.data?.listing;
   const refresh = useCallback(() => refetch({ requestPolicy: "network-only" }), [refetch]);
-  useLiveFeed(
+  const live = useLiveFeed(
     StorefrontChangesDocument,
     listing ? { marketplace: listing.marketplace } : null,
     props.token,
@@ -36,7 +36,7 @@ export function ListingPage(props: { id: string; token: string | null }) {
   }
   const c = listing.content;
   return (
-    <article className="listing-page" aria-labelledby="listing-name">
+    <article className="listing-page" aria-labelledby="listing-name" data-live={live}>
       <p><Link to="/">← Back to the storefront</Link></p>
       <h1 id="listing-name">{c.name}</h1>
       <p className="tagline">{c.tagline}</p>
