@@ -107,7 +107,7 @@ export async function demoListingId(web: WebWorld, appName: string, marketplace:
 
 /**
  * Accessibility basics of what the page shows now: every form control has a label (or aria-label),
- * every image an alt text, every link and button a name, and one h1.
+ * every image an alt text, every link and button a name, one h1, and text in sufficient contrast.
  */
 export async function accessibilityProblems(page: Page): Promise<string[]> {
   return page.evaluate(() => {
@@ -119,6 +119,30 @@ export async function accessibilityProblems(page: Page): Promise<string[]> {
     for (const el of document.querySelectorAll<HTMLElement>("a, button")) if (!(el.innerText || el.getAttribute("aria-label") || el.querySelector("img[alt]")?.getAttribute("alt") || "").trim()) problems.push(`nameless ${el.tagName.toLowerCase()}: ${el.outerHTML.slice(0, 80)}`);
     if (document.querySelectorAll("h1").length !== 1) problems.push(`${document.querySelectorAll("h1").length} h1 elements`);
     if (!document.documentElement.lang) problems.push("no lang on <html>");
+    // WCAG AA contrast of every element's own visible text against the background it is drawn on
+    // (4.5:1, large text 3:1; disabled controls are exempt).
+    const rgba = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
+    const luminance = ([r, g, b]: number[]) => {
+      const lin = (v: number) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * lin(r!) + 0.7152 * lin(g!) + 0.0722 * lin(b!);
+    };
+    const background = (el: Element | null): number[] => {
+      for (; el; el = el.parentElement) {
+        const c = rgba(getComputedStyle(el).backgroundColor);
+        if (c.length === 3 || (c[3] ?? 0) > 0) return c;
+      }
+      return [255, 255, 255];
+    };
+    for (const el of document.querySelectorAll<HTMLElement>("body *")) {
+      const text = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim());
+      if (!text || !el.offsetParent || (el as HTMLButtonElement).disabled || el.closest("svg")) continue;
+      const style = getComputedStyle(el);
+      const [l1, l2] = [luminance(rgba(style.color)), luminance(background(el))].sort((a, b) => b - a);
+      const ratio = (l1! + 0.05) / (l2! + 0.05);
+      const size = parseFloat(style.fontSize);
+      const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+      if (ratio < (large ? 3 : 4.5)) problems.push(`contrast ${ratio.toFixed(2)}:1 for "${el.innerText.slice(0, 30)}" (${style.color} on ${getComputedStyle(el).backgroundColor})`);
+    }
     return problems;
   });
 }
