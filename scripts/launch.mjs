@@ -1,6 +1,7 @@
 // npm start and the CLIs: `node scripts/launch.mjs <entry in dist/> [args...]`. Rebuilds dist/ if
-// src/ changed since the last build (so an edit is never run stale), then runs the compiled entry in
-// this same process, with the arguments it would have had if started directly.
+// src/ changed since the last build (so an edit is never run stale; for the server, web/dist/ too if
+// web/ changed), then runs the compiled entry in this same process, with the arguments it would have
+// had if started directly.
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { dist, ensureBuilt } from "./build.mjs";
@@ -11,7 +12,8 @@ if (!entry) {
   process.exit(2);
 }
 try {
-  ensureBuilt();
+  // The server serves the web frontends: it rebuilds them too when web/ changed; the CLIs do not.
+  ensureBuilt({ web: entry === "main.js" });
 } catch (err) {
   process.stderr.write(`error: ${err.message}\n`);
   process.exit(1);

@@ -1,5 +1,6 @@
 // One HTTP server: GraphQL + GraphiQL + SSE at /graphql, graphql-ws on the same path,
-// /health (alive) and /ready (database reachable, migrations applied, bus connected).
+// /health (alive) and /ready (database reachable, migrations applied, bus connected), and the web
+// frontends' built files (/, /partner, /listing/…, /assets/…).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { GraphQLError, type ExecutionArgs } from "graphql";
@@ -11,6 +12,7 @@ import type { Database } from "../db/database.js";
 import type { Program } from "../program/program.js";
 import { answerBeforeContinue, bodyTooLarge } from "./body-limit.js";
 import { serveGraphiQLAsset } from "./graphiql.js";
+import { serveWebApp } from "./web-app.js";
 import { createConnectionAuth } from "./ws-auth.js";
 import { createFanOut, webSocketSink, type FanOut, type FanOutTarget } from "./fan-out.js";
 import type { EventFeed } from "../events/feed.js";
@@ -72,6 +74,7 @@ export function createHttpApp(opts: {
     }
     if (url === "/metrics" && opts.metrics) return serveMetrics(req, res, opts.metrics.metrics, opts.metrics.token);
     if (req.method === "GET" && serveGraphiQLAsset(url, res)) return;
+    if (serveWebApp(req, res)) return;
     if (bodyTooLarge(req, res, opts.maxBodyBytes)) return;
     if (shuttingDown) res.setHeader("connection", "close");
     return yoga.handle(req, res);

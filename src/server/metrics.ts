@@ -29,6 +29,7 @@ export function routeOf(url: string | undefined): string {
   if (path === "/graphql") return "graphql";
   if (path === "/ready" || path === "/health" || path === "/metrics") return path.slice(1);
   if (path.startsWith("/graphiql")) return "graphiql";
+  if (path === "/" || path.startsWith("/partner") || path.startsWith("/listing/") || path.startsWith("/assets/")) return "web";
   return "other";
 }
 
