@@ -24,10 +24,10 @@ export interface WebWorld {
   close(): Promise<void>;
 }
 
-export async function startWeb(opts: { catalogue?: boolean } = {}): Promise<WebWorld> {
+export async function startWeb(opts: { catalogue?: boolean; env?: Record<string, string> } = {}): Promise<WebWorld> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (.ci/run does)`);
   if (!existsSync(path.join(WEB_DIST, "index.html"))) throw new Error("web/dist is not built: run npm run build");
-  const t = await startTestService({ listen: true, env: { EVENT_POLL_MS: "200" } });
+  const t = await startTestService({ listen: true, env: { EVENT_POLL_MS: "200", ...opts.env } });
   const w = await loadDemoWorld(t);
   if (opts.catalogue) await seedDemoCatalogue(t.service.program);
   const sockets = new Set<Socket>();

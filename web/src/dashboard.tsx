@@ -1,7 +1,7 @@
 // The partner dashboard: sign in with a token; the partner's apps and validations, listings and their
 // reviews, low-usage notices counting down, usage, tier progress (R-TIER-9), leads and inquiries.
 // `partnerEvents` keeps every part current and feeds the activity list.
-import { useCallback, useEffect, useState, type FormEvent } from "react";
+import { useCallback, useEffect, useMemo, useState, type FormEvent } from "react";
 import { useQuery } from "urql";
 import {
   DashboardViewerDocument,
@@ -163,7 +163,10 @@ function useNow(everyMs: number): number {
 }
 
 function AppsAndListings(props: { apps: PartnerDashboardAppsQuery; checks: PartnerDashboardChecksQuery | undefined; listings: PartnerDashboardListingsQuery }) {
-  const now = useNow(1000);
+  // Deadlines are on the program's clock (R-TIME-1), which runs apart from the browser's when the
+  // server has PROGRAM_TODAY: the countdown keeps the difference the API reported with the listings.
+  const offset = useMemo(() => new Date(props.listings.programNow).getTime() - Date.now(), [props.listings]);
+  const now = useNow(1000) + offset;
   const apps = props.apps.apps.edges.map((e) => e.node);
   const checksOf = new Map(props.checks?.apps.edges.flatMap((e) => e.node.validations.map((v) => [v.id, v.checks] as const)) ?? []);
   const listings = props.listings.myListings.edges.map((e) => ({ ...e.node, app: e.node.app.name }));

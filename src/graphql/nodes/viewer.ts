@@ -34,4 +34,9 @@ export const ViewerType = builder.objectRef<Viewer>("Viewer").implement({
 
 builder.queryFields((t) => ({
   viewer: t.field({ type: ViewerType, resolve: (_root, _args, ctx) => ctx.viewer }),
+  programNow: t.field({
+    type: "DateTime",
+    description: "The program's clock now (R-TIME-1): every rule's today and every recorded time come from it. With PROGRAM_TODAY set it runs from 00:00 of that day, so a client counting down to a deadline (a listing's `atRiskDeadline`) counts from this, not from its own clock.",
+    resolve: (_root, _args, ctx) => ctx.program.now(),
+  }),
 }));
