@@ -19,6 +19,21 @@ function fail(message: string): never {
   process.exit(1);
 }
 
+/**
+ * SIGTERM and SIGINT are caught from the very start: a signal's default action ends the process at
+ * once, so a handler installed only after the "listening" line leaves a window in which a supervisor
+ * (or a test) that reacts to that line kills the server mid-sentence. A signal before the service is
+ * up is kept, and the server stops as soon as it is.
+ */
+let onSignal: ((signal: string) => void) | undefined;
+let signalled: string | undefined;
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  process.on(signal, () => {
+    if (onSignal) onSignal(signal);
+    else signalled ??= signal;
+  });
+}
+
 async function main() {
   const config = loadConfig();
   // The data folder first (the owner's pid says more than "port in use" when it is our own server),
@@ -63,8 +78,8 @@ async function main() {
     log("stopped");
     process.exit(0);
   };
-  process.on("SIGTERM", () => void stop("SIGTERM"));
-  process.on("SIGINT", () => void stop("SIGINT"));
+  onSignal = (signal) => void stop(signal);
+  if (signalled) onSignal(signalled);
 }
 
 main().catch((err: unknown) => {
