@@ -80,7 +80,8 @@ describe("the web app's files", () => {
 
   it("keeps /health, /ready, /metrics, GraphiQL and GraphQL where they were", async () => {
     expect((await get(t.port!, "/health")).status).toBe(200);
-    expect((await get(t.port!, "/ready")).status).toBe(200);
+    // Ready once its event bus has connected (Redis, with REDIS_URL: a moment after the start).
+    await expect.poll(async () => (await get(t.port!, "/ready")).status, { timeout: 30_000, interval: 100 }).toBe(200);
     expect((await get(t.port!, "/metrics")).body).toContain('route="web"');
     const graphiql = await new Promise<number>((resolve, reject) => {
       const req = request({ host: "127.0.0.1", port: t.port, path: "/graphql", headers: { accept: "text/html" } }, (res) => {
