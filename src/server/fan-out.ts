@@ -72,26 +72,63 @@ export interface MemberSink {
 }
 
 /** A graphql-ws subscription's sink: the shared payload behind its own id prefix, as a text frame. */
+/**
+ * One WebSocket text frame (FIN, opcode 1, unmasked, as a server sends it) holding prefix + payload +
+ * `}`, in one buffer: the bytes ws itself would write for that message.
+ */
+export function textFrame(prefix: Buffer, payload: Buffer): Buffer {
+  const length = prefix.length + payload.length + 1;
+  const header = length < 126 ? 2 : length < 65536 ? 4 : 10;
+  const buf = Buffer.allocUnsafe(header + length);
+  buf[0] = 0x81;
+  if (header === 2) buf[1] = length;
+  else if (header === 4) {
+    buf[1] = 126;
+    buf.writeUInt16BE(length, 2);
+  } else {
+    buf[1] = 127;
+    buf.writeBigUInt64BE(BigInt(length), 2);
+  }
+  prefix.copy(buf, header);
+  payload.copy(buf, header + prefix.length);
+  buf[header + length - 1] = 0x7d; // }
+  return buf;
+}
+
+/** What of ws' internals the direct write looks at (ws 8: lib/websocket.js, lib/sender.js). */
+interface WsInternals {
+  _socket?: { write(b: Buffer): boolean };
+  _sender?: { _state: number; _queue: unknown[] };
+}
+
+/**
+ * A graphql-ws subscription's sink: the shared payload behind its own id prefix, as a text frame.
+ * The frame is built here in one buffer and written straight to the TCP socket (one write; ws' own
+ * send builds a header and writes it and the data corked), when ws could not be holding anything
+ * back: no extension negotiated (the server offers none: no permessage-deflate) and its sender idle
+ * with nothing queued. Otherwise through ws' send.
+ */
 export function webSocketSink(id: string, socket: WebSocket): MemberSink {
   const prefix = nextPrefix(id);
-  const write = (f: SharedFrame) => {
+  const ws = socket as unknown as WsInternals;
+  const tcp = () => (socket.extensions === "" && ws._sender?._state === 0 && ws._sender._queue.length === 0 ? ws._socket : undefined);
+  const send = (f: SharedFrame) => {
     const payload = f.payload();
     socket.send(Buffer.concat([prefix, payload, CLOSE], prefix.length + payload.length + 1), TEXT);
   };
   return {
     open: () => socket.readyState === socket.OPEN,
     backlog: () => socket.bufferedAmount,
-    write,
+    write(f) {
+      const direct = tcp();
+      if (direct) direct.write(textFrame(prefix, f.payload()));
+      else send(f);
+    },
     writeAll(frames) {
-      // ws writes each frame to the TCP socket (header and payload corked together); corked around
-      // all of them, they leave in one writev.
-      const tcp = (socket as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
-      tcp?.cork();
-      try {
-        for (const f of frames) write(f);
-      } finally {
-        tcp?.uncork();
-      }
+      // Several frames in one write.
+      const direct = tcp();
+      if (direct) direct.write(Buffer.concat(frames.map((f) => textFrame(prefix, f.payload()))));
+      else for (const f of frames) send(f);
     },
   };
 }

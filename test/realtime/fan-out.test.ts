@@ -4,9 +4,11 @@
 // behind is detached onto its own cursor without slowing the others, and the metrics count per member.
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
+import * as wsModule from "ws";
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemActor } from "../../src/events/log.js";
+import { nextPrefix, textFrame } from "../../src/server/fan-out.js";
 import { startTestService, type TestService } from "../support/harness.js";
 import { loadDemoWorld, type DemoWorld } from "../support/world.js";
 import { sleep } from "../support/subscriber.js";
@@ -344,4 +346,19 @@ describe("fan-out over SSE", () => {
     for (let i = 0; i < 100 && (await metric("graphql_active_subscriptions")) !== 0; i++) await sleep(20);
     expect(await metric("graphql_active_subscriptions")).toBe(0);
   }, 90_000);
+});
+
+/** ws' own frame builder (exported by ws, not declared by its types). */
+const Sender = (wsModule as unknown as { Sender: { frame(data: Buffer, options: object): Buffer[] } }).Sender;
+
+describe("the frames a group writes itself", () => {
+  it("are the bytes ws writes for the same message, at every length class of the header", () => {
+    const prefix = nextPrefix("0b9c5a1e-8d3c-4f0e-9a55-3f1f7b2d6c10");
+    for (const size of [0, 10, 125 - prefix.length - 1, 126, 5_000, 65_535 - prefix.length - 1, 65_536, 200_000]) {
+      const payload = Buffer.from("x".repeat(size));
+      const message = Buffer.concat([prefix, payload, Buffer.from("}")]);
+      const expected = Buffer.concat(Sender.frame(message, { fin: true, rsv1: false, opcode: 1, mask: false, readOnly: false }));
+      expect(textFrame(prefix, payload).equals(expected), `payload of ${size} bytes`).toBe(true);
+    }
+  });
 });
