@@ -219,7 +219,7 @@ class Member {
   /** Set while the member runs its own execution (detached, or a resume): the group skips it. */
   catchingUp = false;
   private own: OwnExecution | null = null;
-  /** Frames of its own execution waiting for a congested peer; written in one go (one corked write). */
+  /** Frames of its own execution waiting for a congested peer; written in one go (one write). */
   private batch: SharedFrame[] = [];
   private draining: Promise<void> | null = null;
   ended = false;
