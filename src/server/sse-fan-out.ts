@@ -144,9 +144,7 @@ function sseResponse(
             return;
           }
           controller.enqueue(COMPLETE);
-          ended = true;
-          sink.closed = true;
-          clearInterval(ping);
+          end();
           controller.close();
         } catch (err) {
           end();
