@@ -8,6 +8,7 @@
 //   5 the same data read with raw pg in one statement and serialized by hand
 //   6 a full-text search with two filters and facets (StorefrontSearch), uncached
 //   7 rung 3 on the embedded PGlite
+//   3′ rung 3 executed by graphql-js (GRAPHQL_JIT=false), to show what graphql-jit buys
 // and, as one of the remedies the issue names, rung 3 on two server processes (3×2), the
 // connections split between them as a load balancer would.
 // Each server is a process of its own, all started before the first round; each round measures
@@ -50,14 +51,14 @@ const LISTINGS = Number(process.env.BENCH_LISTINGS ?? 10_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 5);
-const RUNGS = new Set((process.env.BENCH_RUNGS ?? "1,2,3,32,4,5,6,7").split(",").map(Number));
+const RUNGS = new Set((process.env.BENCH_RUNGS ?? "1,2,3,33,32,4,5,6,7").split(",").map(Number));
 const MAX_LOAD = Number(process.env.BENCH_MAX_LOAD ?? 1.5);
 const LOAD_WAIT = Number(process.env.BENCH_LOAD_WAIT ?? 600);
 const PROFILE = process.env.BENCH_PROFILE;
 const CONNECTIONS = 32;
 const SECRET = "bench-secret-bench-secret-bench-secret";
 
-const rungName = (n: number) => (n === 32 ? "3×2" : String(n));
+const rungName = (n: number) => (n === 32 ? "3×2" : n === 33 ? "3′" : String(n));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const dbUrl = (name: string) => Object.assign(new URL(BASE), { pathname: `/${name}` }).toString();
 const load1 = () => os.loadavg()[0]!;
@@ -267,6 +268,7 @@ async function main() {
     { rung: 1, label: "node:http, same bytes", start: () => startProcess(["bench/marketplace-servers.ts", "static", bytesFile], {}), body: PAGE },
     { rung: 2, label: "bare yoga, { __typename }", start: () => startProcess(["bench/marketplace-servers.ts", "yoga"], {}), body: TYPENAME },
     { rung: 3, label: "first page of 20, PostgreSQL, uncached", start: uncached, body: PAGE, postgres: true },
+    { rung: 33, label: "the same on graphql-js (GRAPHQL_JIT=false)", start: () => programServer({ DATABASE_URL: dbUrl(DB), DATA_DIR: work, STOREFRONT_CACHE_MS: "0", GRAPHQL_JIT: "false" }), body: PAGE, postgres: true },
     { rung: 32, label: "the same on two server processes", start: uncached, body: PAGE, instances: 2, postgres: true },
     { rung: 4, label: "the same, response cache", start: () => programServer({ DATABASE_URL: dbUrl(DB), DATA_DIR: work }), body: PAGE, postgres: true },
     {
@@ -350,6 +352,7 @@ async function main() {
     6: "full-text search, two filters, facets (StorefrontSearch), uncached",
     7: "rung 3 on the embedded PGlite",
     32: "rung 3 on two server processes (connections split between them)",
+    33: "rung 3 executed by graphql-js instead of graphql-jit (`GRAPHQL_JIT=false`)",
   };
   // The load during the rounds is the benchmark's own (load generator, server, PostgreSQL on the same
   // cores); only the load before it started tells whether other work shared the machine.
@@ -366,7 +369,7 @@ Server CPU is utime+stime of the server process(es) from \`/proc/<pid>/stat\` ov
 
 | rung | what | req/s | server CPU ms/req | PostgreSQL CPU ms/req | p50 ms | p99 ms | failed | load (median of its rounds) |
 |---:|---|---:|---:|---:|---:|---:|---:|---:|
-${[1, 2, 3, 32, 4, 5, 6, 7].map((n) => {
+${[1, 2, 3, 33, 32, 4, 5, 6, 7].map((n) => {
     const m = r(n);
     return m
       ? `| ${rungName(n)} | ${labels[n]} | ${m.rps.toFixed(0)} | ${m.serverCpu.toFixed(2)} | ${m.pgCpu === null ? "–" : m.pgCpu.toFixed(2)} | ${m.p50} | ${m.p99} | ${m.failed} | ${m.load.toFixed(2)} |`

@@ -361,6 +361,11 @@ export async function storefrontListing(db: SqlRunner, viewer: Viewer, id: strin
   return row ? toCard(row) : null;
 }
 
+/** The category list (R-LIST-3) by name, for the storefront's filter: one prepared statement, no Prisma. */
+export async function storefrontCategories(db: SqlRunner): Promise<{ id: string; slug: string; name: string }[]> {
+  return db.query(statement(`SELECT "id", "slug", "name" FROM "Category" ORDER BY "name", "id"`), []);
+}
+
 /**
  * How many listings the search shows, and with `facets` the counts per category, tier, data flow
  * and data connector. Facet counts are disjunctive: each facet counts with every filter applied

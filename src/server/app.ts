@@ -78,6 +78,7 @@ export async function createService(config: Config, opts: ServiceOptions = {}): 
       idempotency: useIdempotencyKeys(createIdempotencyKeys(db.prisma), { logger }),
       storefrontCache: storefrontCache.plugin,
       fanOut,
+      jit: config.graphqlJit,
       // Without a logger of the caller's (tests), Yoga keeps printing its errors to the console.
       logger: opts.logger,
     });

@@ -13,6 +13,7 @@ import type { RateLimiter } from "./rate-limit.js";
 import { securityPlugins } from "./security.js";
 import type { FanOut } from "./fan-out.js";
 import { useSseFanOut } from "./sse-fan-out.js";
+import { useStorefrontJit } from "./jit.js";
 import type { Program } from "../program/program.js";
 import type { SqlRunner } from "../db/database.js";
 
@@ -48,6 +49,8 @@ export function createProgramYoga(opts: {
   idempotency?: Plugin<Context>;
   /** The public storefront's response cache (storefront-cache.ts): last, after every limit. */
   storefrontCache?: Plugin;
+  /** graphql-jit for storefront reads answered from storefront rows (jit.ts); default on. */
+  jit?: boolean;
   /** Groups SSE subscriptions with the WebSocket ones (sse-fan-out.ts). */
   fanOut?: FanOut;
   /** Where Yoga's own warnings and errors go (JSON lines); default: Yoga's console logger. */
@@ -58,7 +61,8 @@ export function createProgramYoga(opts: {
     schema,
     // The storefront cache wraps execution: it goes before the limits, so their refusals (which stop
     // execution) are not overridden by it.
-    plugins: [...(opts.observers ?? []), ...(opts.storefrontCache ? [opts.storefrontCache] : []), ...securityPlugins(opts.limits, opts.rateLimiter), ...(opts.idempotency ? [opts.idempotency] : []), ...(opts.fanOut ? [useSseFanOut(opts.fanOut)] : [])],
+    // graphql-jit goes before the cache, whose execute (storing answers) wraps the one jit sets.
+    plugins: [...(opts.observers ?? []), ...(opts.jit !== false ? [useStorefrontJit()] : []), ...(opts.storefrontCache ? [opts.storefrontCache] : []), ...securityPlugins(opts.limits, opts.rateLimiter), ...(opts.idempotency ? [opts.idempotency] : []), ...(opts.fanOut ? [useSseFanOut(opts.fanOut)] : [])],
     graphqlEndpoint: "/graphql",
     // The body limit is enforced once, before Yoga, by the HTTP server (http.ts: a declared
     // Content-Length over the limit is refused with 413, a body without one with 411, and Node reads

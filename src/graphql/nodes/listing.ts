@@ -1,7 +1,8 @@
 import { delistingRisk } from "../../program/low-usage.js";
 import { builder } from "../builder.js";
 import { fromStorefrontRow } from "../storefront-rows.js";
-import type { StorefrontCard, StorefrontContent } from "../../program/storefront.js";
+import { storefrontCategories, type StorefrontCard, type StorefrontContent } from "../../program/storefront.js";
+import type { Category } from "../../generated/prisma/client.js";
 import { isInstallAllowed, isRecentlyUpdated, RECENTLY_UPDATED_DAYS } from "../../domain/storefront.js";
 import type { Context } from "../context.js";
 import { uuidOrNil } from "../ids.js";
@@ -109,10 +110,11 @@ builder.queryFields((t) => ({
         orderBy: { id: "asc" },
       }),
   }),
-  categories: t.prismaField({
-    type: ["Category"],
+  categories: t.field({
+    type: [CategoryNode],
     description: "The program's category list (R-LIST-3).",
-    resolve: (query, _root, _args, ctx) => ctx.prisma.category.findMany({ ...query, orderBy: { name: "asc" } }),
+    // The storefront's own statement: a category's fields are its columns (no relation to load).
+    resolve: (_root, _args, ctx) => storefrontCategories(ctx.sql) as Promise<Category[]>,
   }),
 }));
 

@@ -2,7 +2,10 @@
 // sorts and facet counts; a listing by id; and what a listing card or page shows beside its
 // content (install, recently updated, the partner's tier badge).
 import { formatPrismaCursor, parsePrismaCursor, queryFromInfo } from "@pothos/plugin-prisma";
-import { GraphQLError, Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from "graphql";
+import {
+  getOperationAST, GraphQLError, Kind, visit,
+  type ASTNode, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLResolveInfo, type SelectionSetNode,
+} from "graphql";
 import type { DataFlow } from "../../domain/apps.js";
 import type { FieldError } from "../../domain/fields.js";
 import type { Listing } from "../../generated/prisma/client.js";
@@ -92,7 +95,7 @@ function selects(info: GraphQLResolveInfo, name: string): boolean {
  * selects anything else below a listing is read through Prisma as before (private and staff fields,
  * revisions, history).
  */
-interface Readable { readonly fields: ReadonlySet<string>; readonly nested: Readonly<Record<string, string>> }
+export interface Readable { readonly fields: ReadonlySet<string>; readonly nested: Readonly<Record<string, string>> }
 const readable = (fields: string[], nested: Record<string, string> = {}): Readable => ({ fields: new Set(["__typename", ...fields]), nested });
 const DETAIL_CONTENT = ["summary", "howItWorks", "features", "videoUrl", "websiteUrl", "learnMoreUrl", "contactKind"];
 const common: Record<string, Readable> = {
@@ -109,32 +112,39 @@ const common: Record<string, Readable> = {
 const CARD: Record<string, Readable> = { ...common, ListingRevision: readable(["id", "name", "tagline", "reviewedAt", "screenshots"], { categories: "Category" }) };
 const DETAIL: Record<string, Readable> = { ...common, ListingRevision: readable(["id", "name", "tagline", "reviewedAt", "screenshots", ...DETAIL_CONTENT], { categories: "Category" }) };
 
+/** The document's fragments by name (a resolver's `info.fragments`, or collected from a document). */
+type Fragments = Readonly<Record<string, FragmentDefinitionNode | undefined>>;
+
 /** The selection sets at `path` below the field (through fragments). */
 function selectionsAt(info: GraphQLResolveInfo, path: readonly string[]): SelectionSetNode[] {
   let sets = info.fieldNodes.map((n) => n.selectionSet).filter((s): s is SelectionSetNode => !!s);
-  for (const name of path) sets = sets.flatMap((set) => fieldsOf(info, set).filter((f) => f.name.value === name && f.selectionSet).map((f) => f.selectionSet!));
+  for (const name of path) sets = sets.flatMap((set) => fieldsOf(info.fragments, set).filter((f) => f.name.value === name && f.selectionSet).map((f) => f.selectionSet!));
   return sets;
 }
 
-function fieldsOf(info: GraphQLResolveInfo, set: SelectionSetNode, seen = new Set<string>()): FieldNode[] {
+/**
+ * The fields of a selection set through its fragments. Null when a field carries a directive other
+ * than @skip/@include (@defer, @stream: not a plain read, and not for graphql-jit).
+ */
+function fieldsOf(fragments: Fragments, set: SelectionSetNode, seen = new Set<string>()): FieldNode[] {
   return set.selections.flatMap((s) => {
     if (s.kind === Kind.FIELD) return [s];
-    if (s.kind === Kind.INLINE_FRAGMENT) return fieldsOf(info, s.selectionSet, seen);
+    if (s.kind === Kind.INLINE_FRAGMENT) return fieldsOf(fragments, s.selectionSet, seen);
     if (seen.has(s.name.value)) return [];
     seen.add(s.name.value);
-    const fragment = info.fragments[s.name.value];
-    return fragment ? fieldsOf(info, fragment.selectionSet, seen) : [];
+    const fragment = fragments[s.name.value];
+    return fragment ? fieldsOf(fragments, fragment.selectionSet, seen) : [];
   });
 }
 
-function onlyReadable(info: GraphQLResolveInfo, set: SelectionSetNode, type: string, allowed: Record<string, Readable>): boolean {
+function onlyReadable(fragments: Fragments, set: SelectionSetNode, type: string, allowed: Record<string, Readable>): boolean {
   const r = allowed[type];
   if (!r) return false;
-  return fieldsOf(info, set).every((f) => {
+  return fieldsOf(fragments, set).every((f) => {
     const name = f.name.value;
     if (r.fields.has(name)) return !f.selectionSet;
     const next = r.nested[name];
-    return next !== undefined && !!f.selectionSet && onlyReadable(info, f.selectionSet, next, allowed);
+    return next !== undefined && !!f.selectionSet && onlyReadable(fragments, f.selectionSet, next, allowed);
   });
 }
 
@@ -145,10 +155,67 @@ function readsOnly(info: GraphQLResolveInfo, path: readonly string[], allowed: R
   const key = info.fieldNodes[0]!;
   let yes = decided.get(key);
   if (yes === undefined) {
-    yes = selectionsAt(info, path).every((set) => onlyReadable(info, set, "Listing", allowed));
+    yes = selectionsAt(info, path).every((set) => onlyReadable(info.fragments, set, "Listing", allowed));
     decided.set(key, yes);
   }
   return yes;
+}
+
+/**
+ * What a storefront query may hold to be answered from storefront rows and plain objects alone: the
+ * `listings` connection (its cards as CARD reads them, page info, total, facets), `listing` (as
+ * DETAIL reads it) and `categories` (its own statement). The same sets the resolvers above decide by, so a document this admits never
+ * reaches Prisma or a prisma-plugin resolver.
+ */
+const FACETS: Record<string, Readable> = {
+  ListingFacets: readable([], { categories: "CategoryFacet", tiers: "TierFacet", dataFlows: "DataFlowFacet", dataConnector: "DataConnectorFacet" }),
+  CategoryFacet: readable(["slug", "name", "count"]),
+  TierFacet: readable(["tier", "name", "count"]),
+  DataFlowFacet: readable(["dataFlow", "count"]),
+  DataConnectorFacet: readable(["dataConnector", "count"]),
+};
+const LISTINGS_ROOT: Record<string, Readable> = {
+  ...CARD,
+  ...FACETS,
+  QueryListingsConnection: readable(["marketplace", "totalCount"], { edges: "QueryListingsConnectionEdge", pageInfo: "PageInfo", facets: "ListingFacets" }),
+  QueryListingsConnectionEdge: readable(["cursor"], { node: "Listing" }),
+  PageInfo: readable(["hasNextPage", "hasPreviousPage", "startCursor", "endCursor"]),
+};
+const ROOTS: Record<string, { type: string; allowed: Record<string, Readable> }> = {
+  listings: { type: "QueryListingsConnection", allowed: LISTINGS_ROOT },
+  listing: { type: "Listing", allowed: DETAIL },
+  categories: { type: "Category", allowed: { Category: common.Category! } },
+};
+
+/** What each storefront root admits, by type (the jit and read-model tests walk the schema with it). */
+export const STOREFRONT_READS: Readonly<Record<string, { type: string; allowed: Readonly<Record<string, Readable>> }>> = ROOTS;
+
+const PLAIN_DIRECTIVES = new Set(["skip", "include"]);
+/** Whether a node holds a directive other than @skip/@include, anywhere below it. */
+const otherDirectives = (node: ASTNode) => {
+  let found = false;
+  visit(node, { Directive: (d) => { if (!PLAIN_DIRECTIVES.has(d.name.value)) found = true; } });
+  return found;
+};
+
+/**
+ * Whether an operation of this document is a storefront read answered wholly from storefront rows
+ * and plain objects: a query whose root fields are `listings`, `listing` and `categories` (and `__typename`), each
+ * selecting only what the storefront's statements read. graphql-jit runs exactly these
+ * (server/jit.ts); anything that reaches a prisma-plugin resolver (which looks its selections up by
+ * `info.path`, a fresh object per call under jit) runs on graphql-js.
+ */
+export function answeredFromStorefrontRows(document: DocumentNode, operationName?: string | null): boolean {
+  const op = getOperationAST(document, operationName);
+  if (op?.operation !== "query" || otherDirectives(document)) return false;
+  const fragments: Record<string, FragmentDefinitionNode> = {};
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+  const roots = fieldsOf(fragments, op.selectionSet);
+  return roots.length > 0 && roots.every((f) => {
+    if (f.name.value === "__typename") return true;
+    const root = ROOTS[f.name.value];
+    return !!root && !!f.selectionSet && onlyReadable(fragments, f.selectionSet, root.type, root.allowed);
+  });
 }
 
 /** Storefront rows stand in for Prisma's Listing rows: every field a card query reaches reads them as they are (CARD, DETAIL). */
