@@ -144,6 +144,8 @@ export interface StorefrontPage {
   readonly unknownCategories: string[];
   /** False when the cursor names no listing. */
   readonly cursorFound: boolean;
+  /** With `facets`: the total and the facet counts, read by the same statement. */
+  readonly summary?: StorefrontSummary;
 }
 
 /** Tier key → its name and rank on a year's ladder (the latest policy version). */
@@ -291,17 +293,26 @@ function beyondCursor(keys: readonly Key[], backward: boolean): string {
 }
 
 
-/** One page of the storefront for a search: the cards in display order, ids and cards read in one statement. */
+/**
+ * One page of the storefront for a search: the cards in display order, ids and cards read in one
+ * statement. With `facets`, the same statement counts them too (the summary): the search's matches
+ * are found once (m), with every filter's condition and the order's keys as columns, and both the
+ * page and the counts are read from them.
+ */
 export async function storefrontPage(
-  db: SqlRunner, viewer: Viewer, marketplace: Marketplace, q: StorefrontQuery, page: PageRequest, today: Date,
+  db: SqlRunner, viewer: Viewer, marketplace: Marketplace, q: StorefrontQuery, page: PageRequest, today: Date, opts: { facets?: boolean } = {},
 ): Promise<StorefrontPage> {
   const params = new Params();
   const popularity = q.sort === "POPULARITY" ? today : null;
-  const s = scope(params, viewer, marketplace, q, { app: needsApp(q), partner: q.tiers.length > 0, popularity });
+  const facets = opts.facets === true;
+  const s = scope(params, viewer, marketplace, q, { app: facets || needsApp(q), partner: facets || q.tiers.length > 0, popularity });
   const keys = ORDERS[q.sort];
+  // Read from the matches, the order's keys are m's columns k0, k1, ...
+  const pageKeys: readonly Key[] = facets ? keys.map(([, d], i) => [`m."k${i}"`, d] as const) : keys;
   const backward = page.direction === "backward";
-  const order = keys.map(([e, d]) => `${e} ${(d === "asc") !== backward ? "ASC" : "DESC"}`).join(", ");
-  const conditions = [s.where, ...allFilters(s)];
+  const order = pageKeys.map(([e, d]) => `${e} ${(d === "asc") !== backward ? "ASC" : "DESC"}`).join(", ");
+  const parts = facets ? facetParts(s, params, today, "s_") : null;
+  const conditions = parts ? [parts.all] : [s.where, ...allFilters(s)];
   const ctes: string[] = [];
   let found = "true";
   let fromCursor = "";
@@ -311,21 +322,23 @@ export async function storefrontPage(
     ctes.push(`cur AS (SELECT ${keys.map(([e], i) => `${e} AS "k${i}"`).join(", ")} FROM ${from} WHERE l."id" = ${params.add(page.cursor, "::uuid")})`);
     found = `EXISTS (SELECT 1 FROM cur)`;
     fromCursor = "CROSS JOIN cur";
-    conditions.push(beyondCursor(keys, backward));
+    conditions.push(beyondCursor(pageKeys, backward));
   }
+  if (parts) ctes.push(`m AS MATERIALIZED (SELECT l."id" AS "lid", ${keys.map(([e], i) => `${e} AS "k${i}"`).join(", ")}, ${parts.matchColumns} FROM ${s.from} WHERE ${s.where})`);
   // The page's ids in order, computed once (without MATERIALIZED PostgreSQL inlines the CTE and
   // computes them again for the card join).
   ctes.push(`ids AS MATERIALIZED (SELECT ARRAY(
-      SELECT l."id" FROM ${s.from} ${fromCursor}
+      SELECT ${parts ? `m."lid" FROM m` : `l."id" FROM ${s.from}`} ${fromCursor}
       WHERE ${conditions.join(" AND ")}
       ORDER BY ${order}
       LIMIT ${params.add(q.pageSize + 1, "::int")}
     ) AS "ids")`);
+  if (parts) ctes.push(parts.ctes);
   const unknown = q.categories.length
     ? `ARRAY(SELECT s FROM unnest(${params.add(q.categories, "::text[]")}) AS s WHERE NOT EXISTS (SELECT 1 FROM "Category" c WHERE c."slug" = s))`
     : `ARRAY[]::text[]`;
   const text = `WITH ${ctes.join(",\n")}
-    SELECT m."unknown", m."found", card.* FROM (SELECT ${unknown} AS "unknown", ${found} AS "found") m
+    SELECT pg_meta.*, card.* FROM (SELECT ${unknown} AS "unknown", ${found} AS "found"${parts ? `, ${parts.columns}` : ""}) pg_meta
     LEFT JOIN LATERAL (
       SELECT ${cardColumns(false)}
       FROM unnest((SELECT "ids" FROM ids)) WITH ORDINALITY AS pg_page("id", "ord")
@@ -341,6 +354,7 @@ export async function storefrontPage(
     hasMore,
     unknownCategories: rows[0]?.unknown ?? [],
     cursorFound: rows[0]?.found ?? true,
+    ...(parts ? { summary: summaryOf(rows[0] as Record<string, unknown> | undefined, "s_") } : {}),
   };
 }
 
@@ -382,21 +396,32 @@ export async function storefrontSummary(
     return { total: row?.total ?? 0, facets: null };
   }
   const s = scope(params, viewer, marketplace, q, { app: true, partner: true, popularity: null });
+  const parts = facetParts(s, params, today, "");
+  const sql = `
+    WITH m AS MATERIALIZED (SELECT ${parts.matchColumns} FROM ${s.from} WHERE ${s.where}),
+    ${parts.ctes}
+    SELECT ${parts.columns}`;
+  const [row] = await db.query<Record<string, unknown>>(statement(sql), params.values);
+  return summaryOf(row, "");
+}
+
+/**
+ * The facet counts over the matches `m` (every filter's condition a column of it, f_<filter>): the
+ * total, tier, data flow and data connector counts in one grouped pass (GROUPING SETS, each facet's
+ * count a FILTER aggregate leaving out its own filter); categories, a listing counting once per
+ * category, in a second pass joined to their links. `prefix` names the result columns.
+ */
+function facetParts(s: Scope, params: Params, today: Date, prefix: string) {
   const f = s.filters;
   // Every filter but the one named, for its facet's counts (disjunctive facets).
   const others = (except: keyof Scope["filters"] | null) =>
     (Object.keys(f) as (keyof Scope["filters"])[]).filter((k) => k !== except).map((k) => `m."f_${k}"`).join(" AND ");
   const counts = (column: string, n: string) =>
     `(SELECT coalesce(json_object_agg(g."${column}", g."${n}") FILTER (WHERE g."${n}" > 0), '{}'::json) FROM g WHERE g."by" = '${column}')`;
-  // The matches once (m), then the total, tier, data flow and data connector counts in one grouped
-  // pass over them (GROUPING SETS, each facet's count a FILTER aggregate leaving out its own filter);
-  // categories, a listing counting once per category, in a second pass joined to their links.
-  const sql = `
-    WITH m AS MATERIALIZED (
-      SELECT r."id" AS "rid", p."tierKey" AS "tier", a."dataFlow"::text AS "flow", (a."kind" = 'DATA_CONNECTOR')::text AS "connector",
-        ${f.category} AS "f_category", ${f.tier} AS "f_tier", ${f.flow} AS "f_flow", ${f.kind} AS "f_kind"
-      FROM ${s.from} WHERE ${s.where}
-    ), g AS (
+  return {
+    matchColumns: `r."id" AS "rid", p."tierKey" AS "tier", a."dataFlow"::text AS "flow", (a."kind" = 'DATA_CONNECTOR')::text AS "connector",
+        ${f.category} AS "f_category", ${f.tier} AS "f_tier", ${f.flow} AS "f_flow", ${f.kind} AS "f_kind"`,
+    ctes: `g AS (
       SELECT CASE WHEN GROUPING(m."tier") = 0 THEN 'tier' WHEN GROUPING(m."flow") = 0 THEN 'flow' WHEN GROUPING(m."connector") = 0 THEN 'connector' ELSE 'all' END AS "by",
         m."tier", m."flow", m."connector",
         count(*) FILTER (WHERE ${others("tier")})::int AS "nTier",
@@ -404,27 +429,32 @@ export async function storefrontSummary(
         count(*) FILTER (WHERE ${others("kind")})::int AS "nKind",
         count(*) FILTER (WHERE ${others(null)})::int AS "nAll"
       FROM m GROUP BY GROUPING SETS ((m."tier"), (m."flow"), (m."connector"), ())
-    )
-    SELECT
-      coalesce((SELECT g."nAll" FROM g WHERE g."by" = 'all'), 0) AS "total",
+    )`,
+    columns: `
+      coalesce((SELECT g."nAll" FROM g WHERE g."by" = 'all'), 0) AS "${prefix}total",
       (SELECT coalesce(json_agg(json_build_object('slug', c."slug", 'name', c."name", 'count', coalesce(x."n", 0)) ORDER BY c."name"), '[]'::json)
          FROM "Category" c LEFT JOIN (
            SELECT lc."categoryId", count(*)::int AS "n" FROM m JOIN "ListingRevisionCategory" lc ON lc."revisionId" = m."rid"
            WHERE ${others("category")} GROUP BY 1
-         ) x ON x."categoryId" = c."id") AS "categories",
-      ${counts("tier", "nTier")} AS "tiers",
-      ${counts("flow", "nFlow")} AS "flows",
-      ${counts("connector", "nKind")} AS "kinds",
-      ${ladderColumn(params, today)} AS "ladder"`;
-  const [row] = await db.query<Record<string, unknown>>(statement(sql), params.values);
+         ) x ON x."categoryId" = c."id") AS "${prefix}categories",
+      ${counts("tier", "nTier")} AS "${prefix}tiers",
+      ${counts("flow", "nFlow")} AS "${prefix}flows",
+      ${counts("connector", "nKind")} AS "${prefix}kinds",
+      ${ladderColumn(params, today)} AS "${prefix}ladder"`,
+    /** Every filter, for the page's rows. */
+    all: others(null),
+  };
+}
+
+function summaryOf(row: Record<string, unknown> | undefined, prefix: string): StorefrontSummary {
   return {
-    total: Number(row?.total ?? 0),
+    total: Number(row?.[`${prefix}total`] ?? 0),
     facets: mergeFacets({
-      categories: parse(row?.categories ?? []),
-      tiers: parse(row?.tiers ?? {}),
-      flows: parse(row?.flows ?? {}),
-      kinds: parse(row?.kinds ?? {}),
-      ladder: parse(row?.ladder ?? []),
+      categories: parse(row?.[`${prefix}categories`] ?? []),
+      tiers: parse(row?.[`${prefix}tiers`] ?? {}),
+      flows: parse(row?.[`${prefix}flows`] ?? {}),
+      kinds: parse(row?.[`${prefix}kinds`] ?? {}),
+      ladder: parse(row?.[`${prefix}ladder`] ?? []),
     }),
   };
 }

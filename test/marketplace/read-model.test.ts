@@ -134,6 +134,8 @@ const CARD = `edges { cursor node { id state marketplace content { name categori
 const PAGE = `query($search: String, $filter: ListingFilter, $sort: ListingSort, $marketplace: Marketplace, $first: Int, $after: String, $last: Int, $before: String) {
   listings(search: $search, filter: $filter, sort: $sort, marketplace: $marketplace, first: $first, after: $after, last: $last, before: $before) { ${CARD} }
 }`;
+/** The same page with its total and facets: one statement reads the matches for both (storefrontPage with facets). */
+const PAGE_WITH_FACETS = PAGE.replace(`{ ${CARD} }`, `{ totalCount facets { categories { slug count } } ${CARD} }`);
 const SUMMARY = `query($search: String, $filter: ListingFilter, $marketplace: Marketplace) {
   listings(search: $search, filter: $filter, marketplace: $marketplace, first: 0) {
     totalCount
@@ -147,10 +149,15 @@ interface Page { edges: { cursor: string; node: Node }[]; pageInfo: { hasNextPag
 const SIZE = 17;
 
 /** Every page forward (first/after), then every page backward (last/before) from the end. */
-async function walk(shape: Shape, token: string | undefined): Promise<{ forward: Node[]; backward: Node[] }> {
+async function walk(shape: Shape, token: string | undefined, opts: { facets?: { total: number; categories: Record<string, number> } } = {}): Promise<{ forward: Node[]; backward: Node[] }> {
   const page = async (vars: Record<string, unknown>): Promise<Page> => {
-    const r = await t.gql(PAGE, { ...shape, ...vars }, token);
+    const r = await t.gql(opts.facets ? PAGE_WITH_FACETS : PAGE, { ...shape, ...vars }, token);
     expect(r.errors, JSON.stringify({ shape, vars, errors: r.errors })).toBeUndefined();
+    if (opts.facets) {
+      // The counts do not depend on the page: the same on every page, in both directions.
+      expect(r.data.listings.totalCount).toBe(opts.facets.total);
+      expect(Object.fromEntries(r.data.listings.facets.categories.map((c: { slug: string; count: number }) => [c.slug, c.count]))).toEqual(opts.facets.categories);
+    }
     return r.data.listings as Page;
   };
   const forward: Node[] = [];
@@ -223,6 +230,13 @@ describe.each(viewers)("R-LIST-6: the read path agrees with the normalized data,
       });
       expect(n.content.categories).toHaveLength(r.categories.length);
     }
+  });
+
+  it.each(SHAPES.map((s) => [JSON.stringify(s), s] as const))("pages forward and backward with the total and facets read in the same statement: %s", async (_label, shape) => {
+    const ref = await reference(shape, cleared);
+    const { forward, backward } = await walk(shape, token(), { facets: { total: ref.total, categories: ref.facets.categories } });
+    expect(forward.map((n) => n.id)).toEqual(ref.ids);
+    expect(backward.map((n) => n.id)).toEqual(ref.ids);
   });
 
   it.each(SHAPES.filter((s) => !s.sort).map((s) => [JSON.stringify(s), s] as const))("totalCount and facets: %s", async (_label, shape) => {

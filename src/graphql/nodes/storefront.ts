@@ -275,7 +275,9 @@ builder.queryFields((t) => ({
         const marketplace = args.marketplace ?? "COMMERCIAL";
         const today = ctx.program.today();
 
-        const page = await storefrontPage(ctx.sql, ctx.viewer, marketplace, q, { direction: backward ? "backward" : "forward", cursor }, today);
+        // With facets, the page's statement counts them too (the matches found once for both).
+        const wantsFacets = selects(info, "facets");
+        const page = await storefrontPage(ctx.sql, ctx.viewer, marketplace, q, { direction: backward ? "backward" : "forward", cursor }, today, { facets: wantsFacets });
         if (page.unknownCategories.length) {
           throw badInput([{ field: "filter.categories", message: `no such category: ${page.unknownCategories.join(", ")}` }]);
         }
@@ -283,8 +285,7 @@ builder.queryFields((t) => ({
         // The cards as read, unless the query asks for more of a listing than a card holds.
         const rows = !page.cards.length ? [] : readsOnly(info, ["edges", "node"], CARD) ? asListings(page.cards) : await readListings(ctx, info, page.cards.map((c) => c.id));
         const edges = rows.map((node) => ({ cursor: cursorOf(node.id), node }));
-        let summary: Promise<StorefrontSummary> | null = null;
-        const wantsFacets = selects(info, "facets");
+        let summary: Promise<StorefrontSummary> | null = page.summary ? Promise.resolve(page.summary) : null;
         const connection: StorefrontConnection = {
           marketplace,
           edges,
