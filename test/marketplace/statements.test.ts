@@ -1,7 +1,11 @@
 // No N+1, ever: a listings page costs the same few SQL statements whatever its size and whatever
-// it nests (partner, tier badge, categories, app). Counted from Prisma's query events.
+// it nests (partner, tier badge, categories, app). Counted from Prisma's query events. And the
+// storefront's statements are planned once per connection.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startTestService, type TestService } from "../support/harness.js";
+import { freshDatabase, startTestService, type TestService } from "../support/harness.js";
+import { checkStorefrontQuery } from "../../src/domain/storefront.js";
+import { storefrontPage } from "../../src/program/storefront.js";
+import type { Viewer } from "../../src/auth/viewer.js";
 import { generatedSpecs, insertCatalogue } from "../support/catalogue.js";
 import { loadDemoWorld } from "../support/world.js";
 
@@ -104,4 +108,24 @@ it("a query asking more of a listing than a card holds reads through Prisma, sti
   const five = await run(5);
   expect(await run(100)).toBe(five);
   expect(five).toBeLessThanOrEqual(6);
+});
+
+it("the storefront's statements are planned once per connection (a generic plan, reused), and Prisma's are not forced to", async () => {
+  // One connection, so that the session asked is the one that ran the statements.
+  const { db, drop } = await freshDatabase({ poolSize: 1 });
+  try {
+    const checked = checkStorefrontQuery({ first: 20, sort: "NEWEST" });
+    if (!checked.ok) throw new Error("bad query");
+    for (let i = 0; i < 8; i++) await storefrontPage(db.sql, { kind: "public" } as Viewer, "COMMERCIAL", checked.query, { direction: "forward", cursor: null }, new Date());
+    const plans = await db.sql.query<{ name: string; generic: number; custom: number }>(
+      { name: "test_plans", text: `SELECT name, generic_plans::int AS "generic", custom_plans::int AS "custom" FROM pg_prepared_statements WHERE name LIKE 'storefront_%'` }, []);
+    expect(plans).toHaveLength(1);
+    // Left to PostgreSQL, this page's statement is planned anew on every call (8 custom plans).
+    expect(plans[0]).toMatchObject({ generic: 8, custom: 0 });
+    // Prisma's session (the same one on PGlite) plans as PostgreSQL chooses.
+    const [mode] = await db.prisma.$queryRawUnsafe<{ plan_cache_mode: string }[]>("SHOW plan_cache_mode");
+    expect(mode!.plan_cache_mode).toBe("auto");
+  } finally {
+    await drop();
+  }
 });
