@@ -4,6 +4,7 @@
 // reading "after the last position seen" never skips or repeats an event (R-EVT-2).
 import type { Event as EventRow, Prisma, PrismaClient } from "../generated/prisma/client.js";
 import type { EventBus } from "./bus.js";
+import type { SqlRunner } from "../db/database.js";
 
 export type ProgramEventRow = EventRow;
 
@@ -45,8 +46,29 @@ interface Listener {
  * to a thousand subscribers costs no per-subscriber queue, and a subscriber that falls behind
  * catches up from memory. Only one further behind than the ring reads the table again.
  */
-export async function createEventFeed(opts: { prisma: PrismaClient; bus: EventBus; pollMs?: number; ringSize?: number }): Promise<EventFeed> {
-  const { prisma, bus } = opts;
+/**
+ * The tail's read, as one prepared statement: every notice on every instance runs it, and through
+ * Prisma's client it cost ~0.9 ms of CPU against ~0.35 ms (10,000-event table, one new row). The
+ * table is named with its schema as Prisma names it (tests tell the feed's reads by that).
+ */
+const TAIL = {
+  name: "feed_tail",
+  text: `SELECT "position", "id", "occurredAt", "type", "actorKind"::text AS "actorKind", "actorId", "subjectType", "subjectId",
+      "partnerId", "appId", "listingId", "marketplace"::text AS "marketplace", "publicChange", "before", "after", "reason", "requestId"
+    FROM "public"."Event" WHERE "position" > $1::bigint ORDER BY "position" LIMIT $2::int`,
+};
+type TailRow = Omit<EventRow, "position"> & { position: string | bigint | number };
+
+export async function createEventFeed(opts: {
+  prisma: PrismaClient; bus: EventBus; pollMs?: number; ringSize?: number;
+  /** The hand-written statements' runner: the tail reads through it (else through Prisma). */
+  sql?: SqlRunner;
+}): Promise<EventFeed> {
+  const { prisma, bus, sql } = opts;
+  const readTail = (after: bigint): Promise<ProgramEventRow[]> =>
+    sql
+      ? sql.query<TailRow>(TAIL, [after.toString(), PAGE]).then((rows) => rows.map((r) => ({ ...r, position: BigInt(r.position) })))
+      : prisma.event.findMany({ where: { position: { gt: after } }, orderBy: { position: "asc" }, take: PAGE });
   const pollMs = opts.pollMs ?? 1000;
   const ringSize = opts.ringSize ?? RING;
   let head = 0n;
@@ -107,7 +129,7 @@ export async function createEventFeed(opts: { prisma: PrismaClient; bus: EventBu
       for (;;) {
         let rows: ProgramEventRow[];
         try {
-          rows = await prisma.event.findMany({ where: { position: { gt: head } }, orderBy: { position: "asc" }, take: PAGE });
+          rows = await readTail(head);
         } catch {
           return; // database unavailable: the next notice or poll retries
         }

@@ -65,7 +65,7 @@ export async function createService(config: Config, opts: ServiceOptions = {}): 
       if (config.demoCatalogue && (await seedDemoCatalogue(program))) log("loaded the demo catalogue");
     }
     const tokens = createTokenService(await resolveAuthSecret(config.authSecret, config.dataDir));
-    const feed = await createEventFeed({ prisma: db.prisma, bus, pollMs: config.eventPollMs });
+    const feed = await createEventFeed({ prisma: db.prisma, sql: db.sql, bus, pollMs: config.eventPollMs });
     const rateLimiter = createRateLimiter(config.redisUrl);
     let fanOut: FanOut | undefined;
     const metrics = createMetrics({ prisma: db.prisma, feed, bus, fanOutStats: () => fanOut?.stats() ?? { groups: 0, members: 0, detached: 0, rejoined: 0 } });

@@ -105,7 +105,10 @@ describe("the storefront's queries on graphql-jit (public viewer, demo catalogue
   let recording = false;
   const statements: string[] = [];
   beforeAll(async () => {
-    t = await startTestService({ env: { STOREFRONT_CACHE_MS: "0" }, log: (e) => { if (recording) statements.push(e.query); } });
+    t = await startTestService({ env: { STOREFRONT_CACHE_MS: "0" }, log: (e) => {
+      // The event feed's own polling is not part of a request.
+      if (recording && !/FROM "public"\."Event"/.test(e.query)) statements.push(e.query);
+    } });
     await loadDemoWorld(t);
   });
   afterAll(() => t?.close());

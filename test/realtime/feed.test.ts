@@ -19,7 +19,7 @@ beforeAll(async () => {
     if (/^SELECT/i.test(e.query.trim()) && e.query.includes('"Event"')) eventReads++;
   } });
   program = createProgram({ prisma: tdb.db.prisma, bus: createEventBus(undefined) });
-  feed = await createEventFeed({ prisma: tdb.db.prisma, bus: program.bus, pollMs: 50, ringSize: RING });
+  feed = await createEventFeed({ prisma: tdb.db.prisma, sql: tdb.db.sql, bus: program.bus, pollMs: 50, ringSize: RING });
 });
 afterAll(async () => {
   feed?.close();
@@ -89,7 +89,7 @@ describe("event feed", () => {
   it("R-EVT-2: a subscription without a cursor starts at the table's head, even when this process has not yet heard of the last commit", async () => {
     // A second process's feed: its own bus (no notices from this one) and no poll within the test.
     const otherBus = createEventBus(undefined);
-    const other = await createEventFeed({ prisma: tdb.db.prisma, bus: otherBus, pollMs: 3_600_000, ringSize: RING });
+    const other = await createEventFeed({ prisma: tdb.db.prisma, sql: tdb.db.sql, bus: otherBus, pollMs: 3_600_000, ringSize: RING });
     try {
       const [earlier] = await commit(1, "before-subscribe");
       expect(other.head()).toBeLessThan(earlier!.position); // the other process has not heard of it
@@ -105,6 +105,28 @@ describe("event feed", () => {
       other.close();
       await otherBus.close();
     }
+  });
+
+  it("R-EVT-2: the tail's own statement reads the rows Prisma reads, every column and type alike", async () => {
+    const sub = feed.subscribe({ after: null, where: {}, matches: () => true });
+    const got = (async () => {
+      const r = await sub.next();
+      return r.value as ProgramEventRow;
+    })();
+    await new Promise((r) => setTimeout(r, 100));
+    const partner = await tdb.db.prisma.partner.create({ data: { name: "Feed Columns Co", slug: `feed-columns-${crypto.randomUUID().slice(0, 8)}` } });
+    // Written directly, every column set (the feed polls every 50 ms here).
+    const e = await tdb.db.prisma.event.create({ data: {
+      type: "listing.revised", actorKind: "STAFF", actorId: crypto.randomUUID(), subjectType: "Listing", subjectId: crypto.randomUUID(),
+      partnerId: partner.id, marketplace: "FEDRAMP", publicChange: true, reason: "why", requestId: "req-1",
+      before: { state: "LIVE", n: 1.5 }, after: { nested: { list: [1, "two", null, { deep: true }] }, ok: true, text: "é \u0001 ✓" },
+    } });
+    const row = await got;
+    expect(row.position).toBe(e.position);
+    expect(typeof row.position).toBe("bigint");
+    expect(row.occurredAt).toBeInstanceOf(Date);
+    expect(row).toEqual(await tdb.db.prisma.event.findUniqueOrThrow({ where: { position: e.position } }));
+    await sub.return!();
   });
 
   it("R-EVT-2: a subscriber that keeps up reads from memory only: no table read per subscriber", async () => {
