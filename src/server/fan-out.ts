@@ -111,7 +111,9 @@ interface WsInternals {
 export function webSocketSink(id: string, socket: WebSocket): MemberSink {
   const prefix = nextPrefix(id);
   const ws = socket as unknown as WsInternals;
-  const tcp = () => (socket.extensions === "" && ws._sender?._state === 0 && ws._sender._queue.length === 0 ? ws._socket : undefined);
+  // Fixed once the handshake is done, which it is before any subscribe (ws' getter joins the keys on every read).
+  const plain = socket.extensions === "";
+  const tcp = () => (plain && ws._sender?._state === 0 && ws._sender._queue.length === 0 ? ws._socket : undefined);
   const send = (f: SharedFrame) => {
     const payload = f.payload();
     socket.send(Buffer.concat([prefix, payload, CLOSE], prefix.length + payload.length + 1), TEXT);
