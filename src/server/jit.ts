@@ -16,6 +16,8 @@ import { answeredFromStorefrontRows } from "../graphql/nodes/storefront.js";
 
 /** Per parsed document: its compiled query, or null when graphql-jit is not for it. */
 const compiled = new WeakMap<DocumentNode, CompiledQuery | null>();
+/** Per parsed document: whether graphql-jit is for it. */
+const decided = new WeakMap<DocumentNode, boolean>();
 
 /**
  * Whether graphql-jit runs this execution: a document with one operation (one compiled query per
@@ -30,7 +32,6 @@ export function jitEnabledFor(args: Pick<ExecutionArgs, "document" | "operationN
   }
   return yes;
 }
-const decided = new WeakMap<DocumentNode, boolean>();
 
 function compiledFor(args: ExecutionArgs): CompiledQuery | null {
   let c = compiled.get(args.document);

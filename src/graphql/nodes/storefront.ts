@@ -122,10 +122,7 @@ function selectionsAt(info: GraphQLResolveInfo, path: readonly string[]): Select
   return sets;
 }
 
-/**
- * The fields of a selection set through its fragments. Null when a field carries a directive other
- * than @skip/@include (@defer, @stream: not a plain read, and not for graphql-jit).
- */
+/** The fields of a selection set, through its fragments. */
 function fieldsOf(fragments: Fragments, set: SelectionSetNode, seen = new Set<string>()): FieldNode[] {
   return set.selections.flatMap((s) => {
     if (s.kind === Kind.FIELD) return [s];
@@ -164,8 +161,8 @@ function readsOnly(info: GraphQLResolveInfo, path: readonly string[], allowed: R
 /**
  * What a storefront query may hold to be answered from storefront rows and plain objects alone: the
  * `listings` connection (its cards as CARD reads them, page info, total, facets), `listing` (as
- * DETAIL reads it) and `categories` (its own statement). The same sets the resolvers above decide by, so a document this admits never
- * reaches Prisma or a prisma-plugin resolver.
+ * DETAIL reads it) and `categories` (its own statement). The same sets the resolvers above decide
+ * by, so a document this admits never reaches Prisma or a prisma-plugin resolver.
  */
 const FACETS: Record<string, Readable> = {
   ListingFacets: readable([], { categories: "CategoryFacet", tiers: "TierFacet", dataFlows: "DataFlowFacet", dataConnector: "DataConnectorFacet" }),
@@ -200,8 +197,9 @@ const otherDirectives = (node: ASTNode) => {
 
 /**
  * Whether an operation of this document is a storefront read answered wholly from storefront rows
- * and plain objects: a query whose root fields are `listings`, `listing` and `categories` (and `__typename`), each
- * selecting only what the storefront's statements read. graphql-jit runs exactly these
+ * and plain objects: a query whose root fields are `listings`, `listing` and `categories` (and
+ * `__typename`), each selecting only what the storefront's statements read, with no directive but
+ * @skip and @include. graphql-jit runs exactly these
  * (server/jit.ts); anything that reaches a prisma-plugin resolver (which looks its selections up by
  * `info.path`, a fresh object per call under jit) runs on graphql-js.
  */
