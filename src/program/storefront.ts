@@ -311,7 +311,7 @@ export async function storefrontPage(
   const pageKeys: readonly Key[] = facets ? keys.map(([, d], i) => [`m."k${i}"`, d] as const) : keys;
   const backward = page.direction === "backward";
   const order = pageKeys.map(([e, d]) => `${e} ${(d === "asc") !== backward ? "ASC" : "DESC"}`).join(", ");
-  const parts = facets ? facetParts(s, params, today, "s_") : null;
+  const parts = facets ? facetParts(s, params, today) : null;
   const conditions = parts ? [parts.all] : [s.where, ...allFilters(s)];
   const ctes: string[] = [];
   let found = "true";
@@ -354,7 +354,7 @@ export async function storefrontPage(
     hasMore,
     unknownCategories: rows[0]?.unknown ?? [],
     cursorFound: rows[0]?.found ?? true,
-    ...(parts ? { summary: summaryOf(rows[0] as Record<string, unknown> | undefined, "s_") } : {}),
+    ...(parts ? { summary: summaryOf(rows[0] as Record<string, unknown> | undefined) } : {}),
   };
 }
 
@@ -380,38 +380,24 @@ export async function storefrontCategories(db: SqlRunner): Promise<{ id: string;
   return db.query(statement(`SELECT "id", "slug", "name" FROM "Category" ORDER BY "name", "id"`), []);
 }
 
-/**
- * How many listings the search shows, and with `facets` the counts per category, tier, data flow
- * and data connector. Facet counts are disjunctive: each facet counts with every filter applied
- * except its own, so choosing a second category shows what it would add ("Accounting (12)").
- */
-export async function storefrontSummary(
-  db: SqlRunner, viewer: Viewer, marketplace: Marketplace, q: StorefrontQuery, today: Date, facets: boolean,
-): Promise<StorefrontSummary> {
+/** How many listings the search shows (a page that asks for facets gets it from its own statement). */
+export async function storefrontTotal(db: SqlRunner, viewer: Viewer, marketplace: Marketplace, q: StorefrontQuery): Promise<number> {
   const params = new Params();
-  if (!facets) {
-    const s = scope(params, viewer, marketplace, q, { app: needsApp(q), partner: q.tiers.length > 0, popularity: null });
-    const [row] = await db.query<{ total: number }>(
-      statement(`SELECT count(*)::int AS "total" FROM ${s.from} WHERE ${[s.where, ...allFilters(s)].join(" AND ")}`), params.values);
-    return { total: row?.total ?? 0, facets: null };
-  }
-  const s = scope(params, viewer, marketplace, q, { app: true, partner: true, popularity: null });
-  const parts = facetParts(s, params, today, "");
-  const sql = `
-    WITH m AS MATERIALIZED (SELECT ${parts.matchColumns} FROM ${s.from} WHERE ${s.where}),
-    ${parts.ctes}
-    SELECT ${parts.columns}`;
-  const [row] = await db.query<Record<string, unknown>>(statement(sql), params.values);
-  return summaryOf(row, "");
+  const s = scope(params, viewer, marketplace, q, { app: needsApp(q), partner: q.tiers.length > 0, popularity: null });
+  const [row] = await db.query<{ total: number }>(
+    statement(`SELECT count(*)::int AS "total" FROM ${s.from} WHERE ${[s.where, ...allFilters(s)].join(" AND ")}`), params.values);
+  return row?.total ?? 0;
 }
 
 /**
  * The facet counts over the matches `m` (every filter's condition a column of it, f_<filter>): the
  * total, tier, data flow and data connector counts in one grouped pass (GROUPING SETS, each facet's
  * count a FILTER aggregate leaving out its own filter); categories, a listing counting once per
- * category, in a second pass joined to their links. `prefix` names the result columns.
+ * category, in a second pass joined to their links. Facet counts are disjunctive: each facet counts
+ * with every filter applied except its own, so choosing a second category shows what it would add
+ * ("Accounting (12)"). The result columns are named s_<part>.
  */
-function facetParts(s: Scope, params: Params, today: Date, prefix: string) {
+function facetParts(s: Scope, params: Params, today: Date) {
   const f = s.filters;
   // Every filter but the one named, for its facet's counts (disjunctive facets).
   const others = (except: keyof Scope["filters"] | null) =>
@@ -431,30 +417,30 @@ function facetParts(s: Scope, params: Params, today: Date, prefix: string) {
       FROM m GROUP BY GROUPING SETS ((m."tier"), (m."flow"), (m."connector"), ())
     )`,
     columns: `
-      coalesce((SELECT g."nAll" FROM g WHERE g."by" = 'all'), 0) AS "${prefix}total",
+      coalesce((SELECT g."nAll" FROM g WHERE g."by" = 'all'), 0) AS "s_total",
       (SELECT coalesce(json_agg(json_build_object('slug', c."slug", 'name', c."name", 'count', coalesce(x."n", 0)) ORDER BY c."name"), '[]'::json)
          FROM "Category" c LEFT JOIN (
            SELECT lc."categoryId", count(*)::int AS "n" FROM m JOIN "ListingRevisionCategory" lc ON lc."revisionId" = m."rid"
            WHERE ${others("category")} GROUP BY 1
-         ) x ON x."categoryId" = c."id") AS "${prefix}categories",
-      ${counts("tier", "nTier")} AS "${prefix}tiers",
-      ${counts("flow", "nFlow")} AS "${prefix}flows",
-      ${counts("connector", "nKind")} AS "${prefix}kinds",
-      ${ladderColumn(params, today)} AS "${prefix}ladder"`,
+         ) x ON x."categoryId" = c."id") AS "s_categories",
+      ${counts("tier", "nTier")} AS "s_tiers",
+      ${counts("flow", "nFlow")} AS "s_flows",
+      ${counts("connector", "nKind")} AS "s_kinds",
+      ${ladderColumn(params, today)} AS "s_ladder"`,
     /** Every filter, for the page's rows. */
     all: others(null),
   };
 }
 
-function summaryOf(row: Record<string, unknown> | undefined, prefix: string): StorefrontSummary {
+function summaryOf(row: Record<string, unknown> | undefined): StorefrontSummary {
   return {
-    total: Number(row?.[`${prefix}total`] ?? 0),
+    total: Number(row?.s_total ?? 0),
     facets: mergeFacets({
-      categories: parse(row?.[`${prefix}categories`] ?? []),
-      tiers: parse(row?.[`${prefix}tiers`] ?? {}),
-      flows: parse(row?.[`${prefix}flows`] ?? {}),
-      kinds: parse(row?.[`${prefix}kinds`] ?? {}),
-      ladder: parse(row?.[`${prefix}ladder`] ?? []),
+      categories: parse(row?.s_categories ?? []),
+      tiers: parse(row?.s_tiers ?? {}),
+      flows: parse(row?.s_flows ?? {}),
+      kinds: parse(row?.s_kinds ?? {}),
+      ladder: parse(row?.s_ladder ?? []),
     }),
   };
 }

@@ -13,7 +13,7 @@ import {
   checkStorefrontQuery, MAX_PAGE_SIZE, MAX_SEARCH_CHARS, STOREFRONT_SORTS,
 } from "../../domain/storefront.js";
 import {
-  storefrontListing, storefrontPage, storefrontSummary,
+  storefrontListing, storefrontPage, storefrontTotal,
   type StorefrontCard, type StorefrontFacets, type StorefrontSummary,
 } from "../../program/storefront.js";
 import { listingWhere, storefrontListingWhere } from "../../program/visibility.js";
@@ -293,7 +293,8 @@ builder.queryFields((t) => ({
             startCursor: edges[0]?.cursor ?? null,
             endCursor: edges.at(-1)?.cursor ?? null,
           },
-          summary: () => (summary ??= storefrontSummary(ctx.sql, ctx.viewer, marketplace, q, today, wantsFacets)),
+          // Without facets, the total is a statement of its own, run only when asked for.
+          summary: () => (summary ??= storefrontTotal(ctx.sql, ctx.viewer, marketplace, q).then((total) => ({ total, facets: null }))),
         };
         return connection;
       },
