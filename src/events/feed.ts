@@ -61,14 +61,12 @@ type TailRow = Omit<EventRow, "position"> & { position: string | bigint | number
 
 export async function createEventFeed(opts: {
   prisma: PrismaClient; bus: EventBus; pollMs?: number; ringSize?: number;
-  /** The hand-written statements' runner: the tail reads through it (else through Prisma). */
-  sql?: SqlRunner;
+  /** The hand-written statements' runner: the tail reads through it. */
+  sql: SqlRunner;
 }): Promise<EventFeed> {
   const { prisma, bus, sql } = opts;
-  const readTail = (after: bigint): Promise<ProgramEventRow[]> =>
-    sql
-      ? sql.query<TailRow>(TAIL, [after.toString(), PAGE]).then((rows) => rows.map((r) => ({ ...r, position: BigInt(r.position) })))
-      : prisma.event.findMany({ where: { position: { gt: after } }, orderBy: { position: "asc" }, take: PAGE });
+  const readTail = async (after: bigint): Promise<ProgramEventRow[]> =>
+    (await sql.query<TailRow>(TAIL, [after.toString(), PAGE])).map((r) => ({ ...r, position: BigInt(r.position) }));
   const pollMs = opts.pollMs ?? 1000;
   const ringSize = opts.ringSize ?? RING;
   let head = 0n;

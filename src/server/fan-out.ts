@@ -71,7 +71,6 @@ export interface MemberSink {
   writeAll(frames: SharedFrame[]): void;
 }
 
-/** A graphql-ws subscription's sink: the shared payload behind its own id prefix, as a text frame. */
 /**
  * One WebSocket text frame (FIN, opcode 1, unmasked, as a server sends it) holding prefix + payload +
  * `}`, in one buffer: the bytes ws itself would write for that message.
