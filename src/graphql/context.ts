@@ -16,4 +16,10 @@ export interface Context {
   readonly tokens: TokenService;
   /** The process's tail of the event table, for subscriptions. */
   readonly feed: EventFeed;
+  /**
+   * The feed's head when this request's context was made, before anything of it was read: every
+   * event at or below it was committed before any of the request's statements started (the feed
+   * learns of an event only after its commit), so what the request reads shows all of them.
+   */
+  readonly readAfter: bigint;
 }

@@ -81,10 +81,11 @@ export function createProgramYoga(opts: {
     context: async ({ request, viewer }): Promise<Context> => {
       // Over WebSocket there is no fetch Request: the viewer was resolved at connection time.
       const requestId = requestIdOf(request);
-      if (viewer) return { viewer, prisma: program.prisma, sql, program, requestId, tokens, feed };
+      const readAfter = feed.head();
+      if (viewer) return { viewer, prisma: program.prisma, sql, program, requestId, tokens, feed, readAfter };
       try {
         const resolved = await resolveViewer(request.headers.get("authorization"), tokens, program.prisma);
-        return { viewer: resolved, prisma: program.prisma, sql, program, requestId, tokens, feed };
+        return { viewer: resolved, prisma: program.prisma, sql, program, requestId, tokens, feed, readAfter };
       } catch (err) {
         if (err instanceof UnauthenticatedError) throw unauthenticated(err.message);
         throw err;

@@ -125,7 +125,7 @@ describe("the storefront's queries on graphql-jit (public viewer, demo catalogue
     ];
     const s = t.service;
     const viewer = await resolveViewer(null, s.tokens, s.program.prisma);
-    const context = { viewer, prisma: s.program.prisma, sql: s.db.sql, program: s.program, requestId: "jit-test", tokens: s.tokens, feed: s.feed };
+    const context = { viewer, prisma: s.program.prisma, sql: s.db.sql, program: s.program, requestId: "jit-test", tokens: s.tokens, feed: s.feed, readAfter: s.feed.head() };
     for (const [name, variables] of cases) {
       const document = ops.get(name)!;
       const query = (await import("graphql")).print(document);

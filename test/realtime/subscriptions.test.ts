@@ -5,6 +5,7 @@ import { startTestService, type TestService } from "../support/harness.js";
 import { globalId as gid, loadDemoWorld, type DemoWorld } from "../support/world.js";
 import { content, mutate, ok } from "../support/mutate.js";
 import { collect, sleep, wsClient } from "../support/subscriber.js";
+import { insertCatalogue } from "../support/catalogue.js";
 
 let t: TestService;
 let w: DemoWorld;
@@ -169,5 +170,66 @@ describe("the event log's order", () => {
     // event's position can never later discover the slow one below it.
     expect(fastPos).toBeGreaterThan(slowPos);
     expect(fastDone).toBeGreaterThanOrEqual(slowCommitting);
+  });
+});
+
+describe("a page read, then kept live from its eventPosition", () => {
+  const PAGE = `{ eventPosition listings(first: 100) { edges { node { id } } } }`;
+
+  it("R-EVT-2: a change committed between a page's read and its subscription comes as an event; nothing at or before the read's position does", async () => {
+    // A live listing (written directly, as a fixture: no event), then the page read.
+    const fixture = await insertCatalogue(prisma(), [{ name: "Between Reads" }], t.service.program.today());
+    const gone = gid("Listing", fixture.listingIds[0]!);
+    const page = await t.gql<{ eventPosition: string; listings: { edges: { node: { id: string } }[] } }>(PAGE);
+    expect(page.errors).toBeUndefined();
+    const position = page.data!.eventPosition;
+    expect(position).toMatch(/^\d+$/);
+    // Every listing event committed at or before it shows in the page: none of them is newer.
+    const newest = await prisma().event.findFirst({ where: { publicChange: true, marketplace: "COMMERCIAL" }, orderBy: { position: "desc" } });
+    expect(BigInt(position)).toBeGreaterThanOrEqual(newest?.position ?? 0n);
+    // A listing on the page goes away after the read, before anyone subscribed.
+    const shown = page.data!.listings.edges.map((e) => e.node.id);
+    expect(shown).toContain(gone);
+    ok(await mutate(t, w.staffToken, `delistListing(listingId: "${gone}", reason: "Between read and subscribe")`, "{ state }"));
+    const sub = collect(client(), LISTING_CHANGES, { m: "COMMERCIAL", after: position }, (d) => d.listingChanges);
+    const [first] = await sub.waitFor(1);
+    expect(first).toMatchObject({ type: "listing.delisted", listingId: gone });
+    await sleep(300);
+    for (const e of sub.received) expect(BigInt(e.position)).toBeGreaterThan(BigInt(position));
+    await sub.dispose();
+  });
+
+  it("R-EVT-2: under concurrent writes, every event at or before a read's eventPosition shows in what that read returned", async () => {
+    const nw = w.partners.northwind;
+    const p = gid("Partner", nw.id);
+    const READ = `query($p: ID!) { eventPosition partner(id: $p) { leads(first: 100) { edges { node { id } } } } }`;
+    const reads: { position: bigint; leads: Set<string> }[] = [];
+    const start = (await prisma().event.aggregate({ _max: { position: true } }))._max.position ?? 0n;
+    let writing = true;
+    const writer = (async () => {
+      for (let n = 0; n < 24; n++) {
+        await Promise.all([0, 1].map((k) => mutate(t, nw.adminToken, `sendLead(partnerId: "${p}", company: "Race ${n}-${k}", contactName: "R", contactEmail: "r${n}${k}@race.example", details: "race")`, "{ id }").then(ok)));
+      }
+      writing = false;
+    })();
+    while (writing) {
+      const r = await t.gql<{ eventPosition: string; partner: { leads: { edges: { node: { id: string } }[] } } }>(READ, { p }, nw.adminToken);
+      expect(r.errors).toBeUndefined();
+      reads.push({ position: BigInt(r.data!.eventPosition), leads: new Set(r.data!.partner.leads.edges.map((e) => e.node.id)) });
+    }
+    await writer;
+    const sent = await prisma().event.findMany({ where: { partnerId: nw.id, type: "lead.sent", position: { gt: start } }, orderBy: { position: "asc" } });
+    expect(sent.length).toBe(48);
+    expect(reads.length).toBeGreaterThan(3);
+    let checked = 0;
+    for (const read of reads) {
+      for (const e of sent) {
+        if (e.position > read.position) break;
+        expect(read.leads.has(e.subjectId), `lead of event ${e.position} in the read at ${read.position}`).toBe(true);
+        checked++;
+      }
+    }
+    // Positions moved during the writes: the check ran on reads taken between commits.
+    expect(checked).toBeGreaterThan(0);
   });
 });

@@ -188,6 +188,7 @@ const partnerField = (name: string, declaredOn: string, selection: string, seen:
 const queries: Case[] = [
   { field: "Query.viewer", name: "who am I", doc: `{ viewer { role fedrampCleared } }`, seen: (d) => !!d.viewer.role, expect: rule({ ok: ALL }) },
   { field: "Query.programNow", name: "the program's clock", doc: `{ programNow }`, seen: (d) => !Number.isNaN(Date.parse(d.programNow)), expect: rule({ ok: ALL }) },
+  { field: "Query.eventPosition", name: "the event position a read is taken after", doc: `{ eventPosition }`, seen: (d) => /^\d+$/.test(d.eventPosition), expect: rule({ ok: ALL }) },
   { field: "Query.categories", name: "category list", doc: `{ categories { slug } }`, seen: (d) => d.categories.length > 0, expect: rule({ ok: ALL }) },
   { field: "Query.currentAgreements", name: "published agreements", doc: `{ currentAgreements { kind version } }`, seen: (d) => d.currentAgreements.length === 2, expect: rule({ ok: ALL }) },
   { field: "Query.programPolicy", name: "this year's policy", doc: `{ programPolicy { year tiers { key } } }`, seen: (d) => d.programPolicy !== null, expect: rule({ ok: ALL }) },

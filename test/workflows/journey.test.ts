@@ -175,6 +175,23 @@ describe("a partner's journey from sign-up to two marketplaces", () => {
     expect(r.after).toEqual({ state: "LIVE", content: { name: "Acme Sync 2" } });
   });
 
+  it("R-LIST-5: a listing's last review, verdict and notes, for the partner and staff; a rejected revision's notes stay there", async () => {
+    const j = await listingLive();
+    await revise(j);
+    const LAST = `query($id: ID!) { listing(id: $id) { pendingRevision { number } lastReview { number status reviewedAt reviewNotes } } }`;
+    const approved = (await t.gql(LAST, { id: j.listingA }, j.admin)).data.listing;
+    expect(approved.lastReview).toMatchObject({ number: 2, status: "APPROVED" });
+    expect(approved.lastReview.reviewedAt).toBeTruthy();
+    ok(await mutate(t, j.admin, `editListing(listingId: "${j.listingA}", content: $content)`, "{ number }", { content: content("Acme Sync 3") }));
+    ok(await mutate(t, j.admin, `submitListing(listingId: "${j.listingA}")`, "{ state }"));
+    ok(await mutate(t, w.staffToken, `rejectListing(listingId: "${j.listingA}", reasons: "Name the sync settings.")`, "{ state }"));
+    const rejected = (await t.gql(LAST, { id: j.listingA }, j.admin)).data.listing;
+    expect(rejected).toMatchObject({ pendingRevision: null, lastReview: { number: 3, status: "REJECTED", reviewNotes: "Name the sync settings." } });
+    expect((await t.gql(LAST, { id: j.listingA }, w.staffToken)).data.listing.lastReview).toMatchObject({ number: 3, status: "REJECTED" });
+    // The public sees the live listing, not its reviews.
+    expect((await t.gql(LAST, { id: j.listingA })).data.listing).toEqual({ pendingRevision: null, lastReview: null });
+  });
+
   it("R-INQ-1: a customer writes through the contact form; the partner answers and the response time is kept", async () => {
     const { inquiry, asked, answered } = await inquiryAnswered(await listingLive());
     expect(inquiry).toMatchObject({ message: "Does it sync cost codes?", respondedAt: null });

@@ -34,30 +34,44 @@ export type LiveStatus = "connecting" | "live" | "reconnecting" | "refused";
 /** Close codes after which trying again cannot help: the token was refused or revoked (4401, 4403). */
 const REFUSED = new Set([4400, 4401, 4403]);
 
+/** The earliest of the `eventPosition`s the parts of a page were read after; undefined until all have answered. */
+export function earliestPosition(...positions: (string | null | undefined)[]): string | undefined {
+  let min: bigint | undefined;
+  for (const p of positions) {
+    if (p === null || p === undefined) return undefined;
+    if (min === undefined || BigInt(p) < min) min = BigInt(p);
+  }
+  return min?.toString();
+}
+
 /**
- * Keeps one subscription open while the component is mounted. Every event goes to `onEvent`; when the
- * connection drops, it subscribes again after a short pause with `after` set to the last position it
- * saw, so no event is missed or repeated. `onResume` is called on each connection (a page refreshes
- * what it shows).
+ * Keeps one subscription open while the component is mounted. It starts once the page's data has
+ * been read, after `from`: the `eventPosition` that read answered with, so a change committed
+ * between the read and the subscription comes as an event and none is missed (R-EVT-2). Every
+ * event goes to `onEvent`; when the connection drops, it subscribes again after a short pause with
+ * `after` set to the last position it saw (or `from`), so no event is missed or lost either.
  */
 export function useLiveFeed<R, V extends { after?: string | null }>(
   doc: TypedDocumentNode<R, V>,
   variables: Omit<V, "after"> | null,
   token: string | null,
+  from: string | undefined,
   positionOf: (data: R) => string | undefined,
   onEvent: (data: R) => void,
-  onResume?: () => void,
 ): LiveStatus {
   const [status, setStatus] = useState<LiveStatus>("connecting");
-  const handlers = useRef({ onEvent, onResume, positionOf });
-  handlers.current = { onEvent, onResume, positionOf };
+  const handlers = useRef({ onEvent, positionOf, from });
+  handlers.current = { onEvent, positionOf, from };
   const key = variables === null ? null : JSON.stringify(variables);
+  const ready = from !== undefined;
 
   useEffect(() => {
-    if (key === null) return;
+    if (key === null || !ready) return;
     const query = stringifyDocument(doc);
     const base = JSON.parse(key) as Record<string, unknown>;
-    let last: string | null = null;
+    // Where the page's data was read: a later read (a new search) only moves it forward, so the
+    // first one is a safe start for the feed whatever the page reads next.
+    let last: string | null = handlers.current.from ?? null;
     let stopped = false;
     let retry: ReturnType<typeof setTimeout> | undefined;
     let attempt = 0;
@@ -70,11 +84,7 @@ export function useLiveFeed<R, V extends { after?: string | null }>(
         retryAttempts: 0,
         connectionParams: token ? { authorization: `Bearer ${token}` } : {},
         on: {
-          // Read again once connected, the first time too: a change committed between the page's
-          // read and the subscription's start comes in no event (the API gives a reader no event
-          // position to subscribe after), so the page reads what it shows once more.
           connected: () => {
-            handlers.current.onResume?.();
             attempt = 0;
             setStatus("live");
           },
@@ -111,7 +121,7 @@ export function useLiveFeed<R, V extends { after?: string | null }>(
       clearTimeout(retry);
       void client?.dispose();
     };
-  }, [doc, key, token]);
+  }, [doc, key, token, ready]);
 
   return status;
 }

@@ -18,7 +18,7 @@ import {
   type PartnerDashboardLeadsQuery,
   type PartnerEventsSubscription,
 } from "../../schema/operations/generated/graphql.js";
-import { useLiveFeed } from "./api.js";
+import { earliestPosition, useLiveFeed } from "./api.js";
 import { LiveStatusLine } from "./live-status.js";
 import { countdown, DATA_FLOW_NAMES, date, duration, errorText, EVENT_LABELS, MARKETPLACE_NAMES, month, STATE_NAMES, tierName } from "./format.js";
 import { TierBadge } from "./storefront.js";
@@ -104,13 +104,14 @@ function PartnerView(props: { partnerId: string; token: string }) {
     PartnerEventsDocument,
     partner ? { partnerId: partner.id } : null,
     props.token,
+    // Each part was read on its own: the feed starts after the earliest of their reads.
+    earliestPosition(overview.data?.eventPosition, apps.data?.eventPosition, checks.data?.eventPosition, listings.data?.eventPosition, leads.data?.eventPosition),
     (d: PartnerEventsSubscription) => d.partnerEvents.position,
     (d) => {
       const e = d.partnerEvents;
       setFeed((items) => [{ position: e.position, type: e.type, occurredAt: e.occurredAt, reason: e.reason, marketplace: e.marketplace }, ...items].slice(0, 30));
       refresh(e.type);
     },
-    () => refresh(),
   );
 
   const error = overview.error ?? apps.error ?? checks.error ?? listings.error ?? leads.error;
@@ -223,7 +224,7 @@ function AppsAndListings(props: { apps: PartnerDashboardAppsQuery; checks: Partn
                 <td>{MARKETPLACE_NAMES[l.marketplace]}</td>
                 <td>{STATE_NAMES[l.state] ?? l.state}{l.delistReason ? ` (${l.delistReason.toLowerCase().replace(/_/g, " ")})` : ""}</td>
                 <td>{l.pendingRevision ? `#${l.pendingRevision.number}, ${l.pendingRevision.status.toLowerCase().replace(/_/g, " ")}` : "—"}</td>
-                <td className="review">{lastReview(l.revisions)}</td>
+                <td className="review">{lastReview(l.lastReview)}</td>
               </tr>
             ))}
           </tbody>
@@ -234,9 +235,8 @@ function AppsAndListings(props: { apps: PartnerDashboardAppsQuery; checks: Partn
   );
 }
 
-/** The most recent review of a listing's revisions: its verdict and the reviewer's notes. */
-function lastReview(revisions: { number: number; status: string; reviewedAt?: string | null; reviewNotes?: string | null }[]): string {
-  const reviewed = revisions.filter((r) => r.reviewedAt).sort((a, b) => b.reviewedAt!.localeCompare(a.reviewedAt!))[0];
+/** A listing's last review: its verdict and the reviewer's notes. */
+function lastReview(reviewed: { number: number; status: string; reviewedAt?: string | null; reviewNotes?: string | null } | null | undefined): string {
   if (!reviewed) return "—";
   const verdict = reviewed.status === "REJECTED" ? "rejected" : "approved";
   return `#${reviewed.number} ${verdict} on ${date(reviewed.reviewedAt)}${reviewed.reviewNotes ? `: ${reviewed.reviewNotes}` : ""}`;

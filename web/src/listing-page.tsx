@@ -16,11 +16,11 @@ export function ListingPage(props: { id: string; token: string | null }) {
     StorefrontChangesDocument,
     listing ? { marketplace: listing.marketplace } : null,
     props.token,
+    result.data?.eventPosition,
     (d) => d.listingChanges.position,
     (d) => {
       if (d.listingChanges.listingId === props.id) refresh();
     },
-    refresh,
   );
 
   if (result.error) return <p role="alert" className="error">{errorText(result.error)}</p>;

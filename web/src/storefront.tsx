@@ -79,12 +79,12 @@ export function Storefront(props: { token: string | null; signOut: () => void; s
     StorefrontChangesDocument,
     { marketplace: state.marketplace },
     token,
+    data?.eventPosition,
     (d) => d.listingChanges.position,
     (d) => {
       refresh();
       setAnnouncement(CHANGE_WORDS[d.listingChanges.type] ?? "The storefront changed");
     },
-    refresh,
   );
 
   const submit = (e: FormEvent) => {

@@ -67,6 +67,18 @@ function sharedRead<T>(key: string, read: () => Promise<T>): Promise<T> {
   return p;
 }
 
+builder.queryFields((t) => ({
+  eventPosition: t.string({
+    description: [
+      "The event position this response was read after (R-EVT-2): what the response shows includes every event up to it.",
+      "Read it in the same query as the data, then subscribe (`listingChanges`, `partnerEvents`, `programEvents`) with `after` set to it:",
+      "every change committed after the read comes as an event, none is missed between the read and the subscription.",
+      "An event just after it may already show in the response too and comes anyway, so applying an event must be repeatable.",
+    ].join(" "),
+    resolve: (_root, _args, ctx) => ctx.readAfter.toString(),
+  }),
+}));
+
 // -- Subscriptions: every later event, in order, exactly once; resume with `after` (R-EVT-2). --
 
 function parseAfter(after: string | null | undefined): bigint | null {

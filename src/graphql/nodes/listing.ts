@@ -37,6 +37,15 @@ export const ListingNode = builder.prismaNode("Listing", {
       resolve: (listing, _args, ctx) =>
         canSeePartnerWork(ctx.viewer, listing.partnerId) ? (listing.revisions[0] ?? null) : null,
     }),
+    lastReview: t.field({
+      type: ListingRevisionNode,
+      nullable: true,
+      description:
+        "The revision reviewed last, approved or rejected, with its `reviewedAt` and `reviewNotes` (R-LIST-5): a rejected revision is no longer pending, so this is where its notes are. The partner and staff; null before any review.",
+      select: { revisions: { where: { reviewedAt: { not: null } }, orderBy: [{ reviewedAt: "desc" }, { number: "desc" }], take: 1 } },
+      resolve: (listing, _args, ctx) =>
+        canSeePartnerWork(ctx.viewer, listing.partnerId) ? (listing.revisions[0] ?? null) : null,
+    }),
     events: t.relatedConnection("events", {
       cursor: "position",
       authScopes: (listing) => ({ ownPartner: listing.partnerId }),

@@ -184,6 +184,9 @@ const ROOTS: Record<string, { type: string; allowed: Record<string, Readable> }>
   categories: { type: "Category", allowed: { Category: common.Category! } },
 };
 
+/** Scalar roots a storefront read may hold beside those: answered from the request's context, no statement. */
+const CONTEXT_ROOTS = new Set(["__typename", "eventPosition"]);
+
 /** What each storefront root admits, by type (the jit and read-model tests walk the schema with it). */
 export const STOREFRONT_READS: Readonly<Record<string, { type: string; allowed: Readonly<Record<string, Readable>> }>> = ROOTS;
 
@@ -198,7 +201,7 @@ const otherDirectives = (node: ASTNode) => {
 /**
  * Whether an operation of this document is a storefront read answered wholly from storefront rows
  * and plain objects: a query whose root fields are `listings`, `listing` and `categories` (and
- * `__typename`), each selecting only what the storefront's statements read, with no directive but
+ * `__typename` and `eventPosition`), each selecting only what the storefront's statements read, with no directive but
  * @skip and @include. graphql-jit runs exactly these
  * (server/jit.ts); anything that reaches a prisma-plugin resolver (which looks its selections up by
  * `info.path`, a fresh object per call under jit) runs on graphql-js.
@@ -210,7 +213,7 @@ export function answeredFromStorefrontRows(document: DocumentNode, operationName
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
   const roots = fieldsOf(fragments, op.selectionSet);
   return roots.length > 0 && roots.every((f) => {
-    if (f.name.value === "__typename") return true;
+    if (CONTEXT_ROOTS.has(f.name.value)) return !f.selectionSet;
     const root = ROOTS[f.name.value];
     return !!root && !!f.selectionSet && onlyReadable(fragments, f.selectionSet, root.type, root.allowed);
   });
