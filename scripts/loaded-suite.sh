@@ -42,7 +42,7 @@ for setup in $SETUPS; do
   rc=$?
   end=$(date +%s)
   [ "$rc" -eq 0 ] || failed=1
-  counts=$(grep -E '^ +Tests ' "$LOG/$setup.log" | tail -1 | sed -E 's/ +Tests +//; s/\x1b\[[0-9;]*m//g')
+  counts=$(sed -E 's/\x1b\[[0-9;]*m//g' "$LOG/$setup.log" | grep -E '^ +Tests ' | tail -1 | sed -E 's/ +Tests +//')
   loads=$(awk -v s="$start" -v e="$end" '$1 >= s && $1 <= e { n++; t += $2; if (min == "" || $2 < min) min = $2; if ($2 > max) max = $2 }
     END { if (n) printf "%.1f (%.1f–%.1f, %d samples)", t / n, min, max, n; else printf "n/a" }' "$LOG/load.txt")
   rows+=("| $setup | $((end - start)) s | ${counts:-no summary (see $LOG/$setup.log)} | exit $rc | $loads |")

@@ -216,30 +216,46 @@ interface Scope {
   readonly where: string;
   /** The filters, one condition each (or "true"), kept apart for disjunctive facet counts. */
   readonly filters: { readonly category: string; readonly tier: string; readonly flow: string; readonly kind: string };
+  /** Read from StorefrontEntry rows (alias e). */
+  readonly entries: boolean;
 }
 
 interface Joins {
   readonly app: boolean;
   readonly partner: boolean;
   readonly popularity: Date | null;
-  /** With search text, start from the search's matches (default); false: one listing by id (the cursor row). */
-  readonly fromMatches?: boolean;
+  /**
+   * Read the listings' StorefrontEntry rows (a search, or counts over every listing) instead of
+   * joining the normalized tables; false: the normalized tables (a plain page walked in order by
+   * their indexes, or one listing by id: the cursor row).
+   */
+  readonly entries: boolean;
 }
+
+/**
+ * The StorefrontEntry row under the names the normalized tables give its columns (r, l, a, p), so
+ * the same conditions, orders and facet columns read either. These projections of one row are
+ * flattened by the planner: the full-text condition reaches the entries' own index.
+ */
+const ENTRY_ALIASES = `CROSS JOIN LATERAL (SELECT e."revisionId" AS "id", e."listingId" AS "listingId", e."name" AS "name", e."searchDocument" AS "searchDocument") r
+      CROSS JOIN LATERAL (SELECT e."listingId" AS "id", e."marketplace" AS "marketplace", e."state" AS "state", e."appId" AS "appId", e."firstLiveAt" AS "firstLiveAt") l
+      CROSS JOIN LATERAL (SELECT e."dataFlow" AS "dataFlow", e."kind" AS "kind") a
+      CROSS JOIN LATERAL (SELECT e."tierKey" AS "tierKey") p`;
 
 /** The listings and what the search, filters and order need joined to them (parameters for those only). */
 function fromClause(params: Params, q: StorefrontQuery, opts: Joins): string {
   const joins: string[] = [];
-  if (q.text !== null && opts.fromMatches !== false) {
-    // The search's few hundred matches (its index) lead, each joined to its listing by key: left to
-    // itself the planner may scan every listing and hash them to meet the matches.
-    joins.push(`"ListingRevision" r CROSS JOIN websearch_to_tsquery('english', ${params.add(q.text)}) AS q("query")
-      CROSS JOIN LATERAL (SELECT * FROM "Listing" l0 WHERE l0."liveRevisionId" = r."id" OFFSET 0) l`);
+  const text = q.text === null ? "" : `CROSS JOIN websearch_to_tsquery('english', ${params.add(q.text)}) AS q("query")`;
+  if (opts.entries) {
+    // One narrow row per listing with a live revision: a search's few hundred matches come from its
+    // full-text index with every filter, order and facet column in the row (no join per match).
+    joins.push(`"StorefrontEntry" e ${text}`, ENTRY_ALIASES);
   } else {
     joins.push(`"Listing" l JOIN "ListingRevision" r ON r."id" = l."liveRevisionId"`);
-    if (q.text !== null) joins.push(`CROSS JOIN websearch_to_tsquery('english', ${params.add(q.text)}) AS q("query")`);
+    if (text) joins.push(text);
+    if (opts.app) joins.push(`JOIN "App" a ON a."id" = l."appId"`);
+    if (opts.partner) joins.push(`JOIN "Partner" p ON p."id" = l."partnerId"`);
   }
-  if (opts.app) joins.push(`JOIN "App" a ON a."id" = l."appId"`);
-  if (opts.partner) joins.push(`JOIN "Partner" p ON p."id" = l."partnerId"`);
   if (opts.popularity) {
     const { from, to } = popularityWindow(opts.popularity);
     joins.push(
@@ -263,16 +279,16 @@ function scope(params: Params, viewer: Viewer, marketplace: Marketplace, q: Stor
     // A probe of the (revisionId, categoryId) key per candidate row, the category ids found once: as a
     // plain EXISTS the planner hashes every listing's categories (a scan of the whole link table) to
     // answer for the few hundred rows a search leaves.
-    category: q.categories.length
-      ? `coalesce((SELECT true FROM "ListingRevisionCategory" lc WHERE lc."revisionId" = r."id"
-           AND lc."categoryId" = ANY(ARRAY(SELECT c."id" FROM "Category" c WHERE c."slug" = ANY(${params.add(q.categories, "::text[]")}))) LIMIT 1), false)`
-      : "true",
+    category: !q.categories.length ? "true"
+      : opts.entries ? `e."categoryIds" && ARRAY(SELECT c."id" FROM "Category" c WHERE c."slug" = ANY(${params.add(q.categories, "::text[]")}))`
+      : `coalesce((SELECT true FROM "ListingRevisionCategory" lc WHERE lc."revisionId" = r."id"
+           AND lc."categoryId" = ANY(ARRAY(SELECT c."id" FROM "Category" c WHERE c."slug" = ANY(${params.add(q.categories, "::text[]")}))) LIMIT 1), false)`,
     tier: q.tiers.length ? `p."tierKey" = ANY(${params.add(q.tiers, "::text[]")})` : "true",
     // Compared as the enum, so the planner knows how many rows match.
     flow: q.dataFlows.length ? `a."dataFlow" = ANY(${params.add(q.dataFlows, "::text[]::\"DataFlow\"[]")})` : "true",
     kind: q.dataConnector === null ? "true" : `a."kind" = '${q.dataConnector ? "DATA_CONNECTOR" : "OTHER"}'`,
   };
-  return { params, from, where, filters };
+  return { params, from, where, filters, entries: opts.entries };
 }
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
@@ -305,7 +321,7 @@ export async function storefrontPage(
   const params = new Params();
   const popularity = q.sort === "POPULARITY" ? today : null;
   const facets = opts.facets === true;
-  const s = scope(params, viewer, marketplace, q, { app: facets || needsApp(q), partner: facets || q.tiers.length > 0, popularity });
+  const s = scope(params, viewer, marketplace, q, { app: facets || needsApp(q), partner: facets || q.tiers.length > 0, popularity, entries: facets || q.text !== null });
   const keys = ORDERS[q.sort];
   // Read from the matches, the order's keys are m's columns k0, k1, ...
   const pageKeys: readonly Key[] = facets ? keys.map(([, d], i) => [`m."k${i}"`, d] as const) : keys;
@@ -318,7 +334,7 @@ export async function storefrontPage(
   let fromCursor = "";
   if (page.cursor) {
     // The cursor row's own sort keys, computed like every other row's (same search, same window).
-    const from = fromClause(params, q, { app: false, partner: false, popularity, fromMatches: false });
+    const from = fromClause(params, q, { app: false, partner: false, popularity, entries: false });
     ctes.push(`cur AS (SELECT ${keys.map(([e], i) => `${e} AS "k${i}"`).join(", ")} FROM ${from} WHERE l."id" = ${params.add(page.cursor, "::uuid")})`);
     found = `EXISTS (SELECT 1 FROM cur)`;
     fromCursor = "CROSS JOIN cur";
@@ -383,7 +399,7 @@ export async function storefrontCategories(db: SqlRunner): Promise<{ id: string;
 /** How many listings the search shows (a page that asks for facets gets it from its own statement). */
 export async function storefrontTotal(db: SqlRunner, viewer: Viewer, marketplace: Marketplace, q: StorefrontQuery): Promise<number> {
   const params = new Params();
-  const s = scope(params, viewer, marketplace, q, { app: needsApp(q), partner: q.tiers.length > 0, popularity: null });
+  const s = scope(params, viewer, marketplace, q, { app: needsApp(q), partner: q.tiers.length > 0, popularity: null, entries: true });
   const [row] = await db.query<{ total: number }>(
     statement(`SELECT count(*)::int AS "total" FROM ${s.from} WHERE ${[s.where, ...allFilters(s)].join(" AND ")}`), params.values);
   return row?.total ?? 0;
@@ -405,7 +421,7 @@ function facetParts(s: Scope, params: Params, today: Date) {
   const counts = (column: string, n: string) =>
     `(SELECT coalesce(json_object_agg(g."${column}", g."${n}") FILTER (WHERE g."${n}" > 0), '{}'::json) FROM g WHERE g."by" = '${column}')`;
   return {
-    matchColumns: `r."id" AS "rid", p."tierKey" AS "tier", a."dataFlow"::text AS "flow", (a."kind" = 'DATA_CONNECTOR')::text AS "connector",
+    matchColumns: `${s.entries ? `e."categoryIds" AS "cats"` : `r."id" AS "rid"`}, p."tierKey" AS "tier", a."dataFlow"::text AS "flow", (a."kind" = 'DATA_CONNECTOR')::text AS "connector",
         ${f.category} AS "f_category", ${f.tier} AS "f_tier", ${f.flow} AS "f_flow", ${f.kind} AS "f_kind"`,
     ctes: `g AS (
       SELECT CASE WHEN GROUPING(m."tier") = 0 THEN 'tier' WHEN GROUPING(m."flow") = 0 THEN 'flow' WHEN GROUPING(m."connector") = 0 THEN 'connector' ELSE 'all' END AS "by",
@@ -420,7 +436,7 @@ function facetParts(s: Scope, params: Params, today: Date) {
       coalesce((SELECT g."nAll" FROM g WHERE g."by" = 'all'), 0) AS "s_total",
       (SELECT coalesce(json_agg(json_build_object('slug', c."slug", 'name', c."name", 'count', coalesce(x."n", 0)) ORDER BY c."name"), '[]'::json)
          FROM "Category" c LEFT JOIN (
-           SELECT lc."categoryId", count(*)::int AS "n" FROM m JOIN "ListingRevisionCategory" lc ON lc."revisionId" = m."rid"
+           SELECT lc."categoryId", count(*)::int AS "n" FROM m ${s.entries ? `CROSS JOIN unnest(m."cats") AS lc("categoryId")` : `JOIN "ListingRevisionCategory" lc ON lc."revisionId" = m."rid"`}
            WHERE ${others("category")} GROUP BY 1
          ) x ON x."categoryId" = c."id") AS "s_categories",
       ${counts("tier", "nTier")} AS "s_tiers",
