@@ -14,8 +14,12 @@ import type { EventFeed, ProgramEventRow } from "../events/feed.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { schema } from "../graphql/schema.js";
 
-/** The root fields a public answer may be cached for; every other one makes an answer uncacheable. */
-const STOREFRONT_FIELDS = new Set(["listings", "listing", "categories"]);
+/**
+ * The root fields a public answer may be cached for; every other one makes an answer uncacheable.
+ * `eventPosition` is kept with the page it was read with: the answer shows every event up to it, and
+ * an event after it drops the answer (or comes to a subscriber after it), whenever it is served.
+ */
+const STOREFRONT_FIELDS = new Set(["listings", "listing", "categories", "eventPosition"]);
 /** Storefront pages carry their marketplace: a tag for "every page of this storefront". */
 const PAGE_TYPE = "QueryListingsConnection";
 const MARKETPLACES = ["COMMERCIAL", "FEDRAMP"] as const;

@@ -26,6 +26,8 @@ beforeAll(async () => {
     { name: "Cache Draft", summary: "Draft listing for cache tests. ".repeat(8), categories: ["analytics"], partner: "cache-co", state: "DRAFT" },
     // Live, and changed by no test (the first test reads it).
     { name: "Steady Listing", summary: "A listing that no test changes or delists. ".repeat(6), categories: ["analytics"], partner: "cache-co" },
+    // Delisted by the event position test only.
+    { name: "Position Listing", summary: "Read with the event position, then delisted. ".repeat(6), categories: ["analytics"], partner: "cache-co" },
   ], t.service.program.today());
 });
 afterAll(() => t?.close());
@@ -127,6 +129,23 @@ describe("invalidation by committed events", () => {
     expect(alpha.data.listing).toBeNull();
     // Another listing's page did not change, and stays cached.
     expect((await ask(DETAIL, { id: id(1) })).statements).toBe(0);
+  });
+
+  it("R-EVT-2: a page read with its eventPosition is cached with it, and a change drops both: the next answer's position covers the change", async () => {
+    const page = `{ eventPosition withPosition: listings(search: "event position", first: 10) { edges { node { id } } } }`;
+    const first = await ask(page);
+    expect((await ask(page)).statements).toBe(0);
+    expect((await ask(page)).data).toEqual(first.data);
+    expect(first.data.withPosition.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([id(4)]);
+    const delisted = await t.gql(`mutation($id: ID!) { delistListing(listingId: $id, reason: "Position test.") { __typename } }`, { id: id(4) }, w.staffToken);
+    expect(delisted.data?.delistListing.__typename, JSON.stringify(delisted)).toBe("MutationDelistListingSuccess");
+    const event = await t.service.program.prisma.event.findFirstOrThrow({ where: { type: "listing.delisted", listingId: cat.listingIds[4]! }, orderBy: { position: "desc" } });
+    await new Promise((r) => setTimeout(r, 50));
+    const next = await ask(page);
+    expect(next.statements).toBeGreaterThan(0);
+    expect(BigInt(next.data.eventPosition)).toBeGreaterThanOrEqual(event.position);
+    expect(BigInt(next.data.eventPosition)).toBeGreaterThan(BigInt(first.data.eventPosition));
+    expect(next.data.withPosition.edges).toEqual([]);
   });
 
   it("a change made behind the program's back (no event) is not seen: the cache is what serves", async () => {
