@@ -130,26 +130,43 @@ async function pgliteNamedStatements(client: PGlite): Promise<SqlRunner> {
           }
           // A generic plan, planned once (the first Bind after this) and reused: PostgreSQL's own
           // choice keeps re-planning the storefront's page (its generic plan looks costlier on paper
-          // than it runs), and planning in WebAssembly costs more than the page itself.
-          await send(FORCE_GENERIC);
+          // than it runs), and planning in WebAssembly costs more than the page itself. The setting,
+          // the call and the setting back go in one buffer: one pass through PGlite's main loop
+          // instead of one per message (after an error the backend skips to Sync, then sets it back).
           const oids = types;
           const bound = values.map((v, i) => {
             if (v == null) return null;
             const serializer = client.serializers[oids[i]!];
             return serializer ? serializer(v) : String(v);
           });
-          messages.push(
-            ...(await send(serialize.bind({ statement: s.name, values: bound }))),
-            ...(await send(serialize.describe({ type: "P" }))),
-            ...(await send(serialize.execute({}))),
-          );
-        } finally {
-          messages.push(...(await send(serialize.sync())));
-          await send(AUTO_PLANS);
+          messages.push(...(await send(concat([
+            FORCE_GENERIC,
+            serialize.bind({ statement: s.name, values: bound }),
+            serialize.describe({ type: "P" }),
+            serialize.execute({}),
+            serialize.sync(),
+            AUTO_PLANS,
+          ]))));
+        } catch (err) {
+          // A failed Parse or Describe: end the extended-protocol exchange and put the setting back.
+          await send(concat([serialize.sync(), AUTO_PLANS])).catch(() => {});
+          throw err;
         }
-        return (parse.parseResults(messages, client.parsers)[0]?.rows ?? []) as T[];
+        // The SETs' results have no columns; the statement's has (Describe), even with no rows.
+        return (parse.parseResults(messages, client.parsers).find((r) => r.fields.length > 0)?.rows ?? []) as T[];
       }),
   };
+}
+
+/** Protocol messages in one buffer, as a client would write them to the socket in one go. */
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 /** With a query log (tests count statements), hand-written statements are logged like Prisma's. */
