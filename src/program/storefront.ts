@@ -84,26 +84,42 @@ interface CardRow {
 
 const shownStates = SHOWN_STATES.map((s) => `'${s}'`).join(", ");
 
-/** The card's columns (with `detail`, the listing page's as well), one row per listing. */
-function cardColumns(detail: boolean): string {
+/**
+ * What a page reads once per statement (MATERIALIZED), not once per card: the year's ladder, and the
+ * categories of every card of the page, grouped by revision in one pass. Per card, the ladder was a
+ * rescan of its table and the categories a small hash join and sort of their own (on PGlite, ~40% of
+ * the page statement's execution; each scan also asks the file system for the table's size).
+ */
+function pageLookups(params: Params, today: Date): string {
+  return `pg_ladder AS MATERIALIZED (SELECT t."key", t."name", t."rank" FROM "PolicyTier" t WHERE t."policyId" =
+        (SELECT pp."id" FROM "ProgramPolicy" pp WHERE pp."year" = ${params.add(today.getUTCFullYear(), "::int")} ORDER BY pp."version" DESC LIMIT 1)),
+    pg_page_categories AS MATERIALIZED (
+      SELECT lc."revisionId", json_agg(json_build_object('id', c."id", 'slug', c."slug", 'name', c."name") ORDER BY c."name") AS "categories"
+      FROM unnest((SELECT "ids" FROM ids)) AS pg_ids("id") JOIN "Listing" l ON l."id" = pg_ids."id"
+        JOIN "ListingRevisionCategory" lc ON lc."revisionId" = l."liveRevisionId" JOIN "Category" c ON c."id" = lc."categoryId"
+      GROUP BY lc."revisionId")`;
+}
+
+/** The card's columns (with `detail`, the listing page's as well), one row per listing; `lookups`: from pageLookups. */
+function cardColumns(detail: boolean, lookups = false): string {
   return `pg_page."ord", l."id", l."partnerId", l."appId", l."marketplace"::text AS "marketplace", l."state"::text AS "state",
       l."firstLiveAt", l."stateChangedAt", l."updatedAt",
       r."id" AS "revisionId", r."name", r."tagline", r."reviewedAt", r."screenshots",${detail ? `
       r."summary", r."howItWorks", r."features", r."videoUrl", r."websiteUrl", r."learnMoreUrl", r."contactKind"::text AS "contactKind",` : ""}
-      (SELECT coalesce(json_agg(json_build_object('id', c."id", 'slug', c."slug", 'name', c."name") ORDER BY c."name"), '[]'::json)
-         FROM "ListingRevisionCategory" lc JOIN "Category" c ON c."id" = lc."categoryId" WHERE lc."revisionId" = r."id") AS "categories",
+      ${lookups ? `coalesce((SELECT pc."categories" FROM pg_page_categories pc WHERE pc."revisionId" = r."id"), '[]'::json)` : `(SELECT coalesce(json_agg(json_build_object('id', c."id", 'slug', c."slug", 'name', c."name") ORDER BY c."name"), '[]'::json)
+         FROM "ListingRevisionCategory" lc JOIN "Category" c ON c."id" = lc."categoryId" WHERE lc."revisionId" = r."id")`} AS "categories",
       p."name" AS "partnerName", p."slug" AS "partnerSlug", p."website" AS "partnerWebsite", p."tierKey", t."name" AS "tierName", t."rank" AS "tierRank",
       a."name" AS "appName", a."kind"::text AS "appKind", a."dataFlow"::text AS "dataFlow", a."status"::text AS "appStatus"`;
 }
 
 /** From `pg_page` ("id"): the listing, its live content, partner with this year's tier, and app. */
-function cardJoins(params: Params, today: Date): string {
+function cardJoins(params: Params, today: Date, lookups = false): string {
   return `JOIN "Listing" l ON l."id" = pg_page."id"
       LEFT JOIN "ListingRevision" r ON r."id" = l."liveRevisionId"
       JOIN "Partner" p ON p."id" = l."partnerId"
       JOIN "App" a ON a."id" = l."appId"
-      LEFT JOIN "PolicyTier" t ON t."key" = p."tierKey" AND t."policyId" =
-        (SELECT pp."id" FROM "ProgramPolicy" pp WHERE pp."year" = ${params.add(today.getUTCFullYear(), "::int")} ORDER BY pp."version" DESC LIMIT 1)`;
+      ${lookups ? `LEFT JOIN pg_ladder t ON t."key" = p."tierKey"` : `LEFT JOIN "PolicyTier" t ON t."key" = p."tierKey" AND t."policyId" =
+        (SELECT pp."id" FROM "ProgramPolicy" pp WHERE pp."year" = ${params.add(today.getUTCFullYear(), "::int")} ORDER BY pp."version" DESC LIMIT 1)`}`;
 }
 
 const date = (v: Date | string) => (typeof v === "string" ? new Date(v) : v);
@@ -354,6 +370,7 @@ export async function storefrontPage(
       LIMIT ${params.add(q.pageSize + 1, "::int")}
     ) AS "ids")`);
   if (parts) ctes.push(parts.ctes);
+  ctes.push(pageLookups(params, today));
   const unknown = q.categories.length
     ? `ARRAY(SELECT s FROM unnest(${params.add(q.categories, "::text[]")}) AS s WHERE NOT EXISTS (SELECT 1 FROM "Category" c WHERE c."slug" = s))`
     : `ARRAY[]::text[]`;
@@ -364,9 +381,9 @@ export async function storefrontPage(
   const text = `WITH ${ctes.join(",\n")}
     SELECT pg_meta.*, (
       SELECT coalesce(json_agg(to_json(card) ORDER BY card."ord"), '[]'::json) FROM (
-        SELECT ${cardColumns(false)}
+        SELECT ${cardColumns(false, true)}
         FROM unnest((SELECT "ids" FROM ids)) WITH ORDINALITY AS pg_page("id", "ord")
-        ${cardJoins(params, today)}
+        ${cardJoins(params, today, true)}
       ) card
     ) AS "cards"
     FROM (SELECT ${unknown} AS "unknown", ${found} AS "found"${parts ? `, ${parts.columns}` : ""}) pg_meta`;
