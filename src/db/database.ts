@@ -139,7 +139,7 @@ async function pgliteNamedStatements(client: PGlite): Promise<SqlRunner> {
             const serializer = client.serializers[oids[i]!];
             return serializer ? serializer(v) : String(v);
           });
-          messages.push(...(await send(concat([
+          messages.push(...(await send(Buffer.concat([
             FORCE_GENERIC,
             serialize.bind({ statement: s.name, values: bound }),
             serialize.describe({ type: "P" }),
@@ -149,24 +149,13 @@ async function pgliteNamedStatements(client: PGlite): Promise<SqlRunner> {
           ]))));
         } catch (err) {
           // A failed Parse or Describe: end the extended-protocol exchange and put the setting back.
-          await send(concat([serialize.sync(), AUTO_PLANS])).catch(() => {});
+          await send(Buffer.concat([serialize.sync(), AUTO_PLANS])).catch(() => {});
           throw err;
         }
         // The SETs' results have no columns; the statement's has (Describe), even with no rows.
         return (parse.parseResults(messages, client.parsers).find((r) => r.fields.length > 0)?.rows ?? []) as T[];
       }),
   };
-}
-
-/** Protocol messages in one buffer, as a client would write them to the socket in one go. */
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /** With a query log (tests count statements), hand-written statements are logged like Prisma's. */

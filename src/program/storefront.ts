@@ -84,6 +84,12 @@ interface CardRow {
 
 const shownStates = SHOWN_STATES.map((s) => `'${s}'`).join(", ");
 
+/** The id of this year's policy (its latest version), as a subquery: the ladder a tier badge is named by. */
+const policyOf = (params: Params, today: Date) =>
+  `(SELECT pp."id" FROM "ProgramPolicy" pp WHERE pp."year" = ${params.add(today.getUTCFullYear(), "::int")} ORDER BY pp."version" DESC LIMIT 1)`;
+/** A card's categories (c joined to its revision's links) as a JSON array, by name. */
+const CATEGORIES_JSON = `json_agg(json_build_object('id', c."id", 'slug', c."slug", 'name', c."name") ORDER BY c."name")`;
+
 /**
  * What a page reads once per statement (MATERIALIZED), not once per card: the year's ladder, and the
  * categories of every card of the page, grouped by revision in one pass. Per card, the ladder was a
@@ -92,9 +98,9 @@ const shownStates = SHOWN_STATES.map((s) => `'${s}'`).join(", ");
  */
 function pageLookups(params: Params, today: Date): string {
   return `pg_ladder AS MATERIALIZED (SELECT t."key", t."name", t."rank" FROM "PolicyTier" t WHERE t."policyId" =
-        (SELECT pp."id" FROM "ProgramPolicy" pp WHERE pp."year" = ${params.add(today.getUTCFullYear(), "::int")} ORDER BY pp."version" DESC LIMIT 1)),
+        ${policyOf(params, today)}),
     pg_page_categories AS MATERIALIZED (
-      SELECT lc."revisionId", json_agg(json_build_object('id', c."id", 'slug', c."slug", 'name', c."name") ORDER BY c."name") AS "categories"
+      SELECT lc."revisionId", ${CATEGORIES_JSON} AS "categories"
       FROM unnest((SELECT "ids" FROM ids)) AS pg_ids("id") JOIN "Listing" l ON l."id" = pg_ids."id"
         JOIN "ListingRevisionCategory" lc ON lc."revisionId" = l."liveRevisionId" JOIN "Category" c ON c."id" = lc."categoryId"
       GROUP BY lc."revisionId")`;
@@ -106,7 +112,7 @@ function cardColumns(detail: boolean, lookups = false): string {
       l."firstLiveAt", l."stateChangedAt", l."updatedAt",
       r."id" AS "revisionId", r."name", r."tagline", r."reviewedAt", r."screenshots",${detail ? `
       r."summary", r."howItWorks", r."features", r."videoUrl", r."websiteUrl", r."learnMoreUrl", r."contactKind"::text AS "contactKind",` : ""}
-      ${lookups ? `coalesce((SELECT pc."categories" FROM pg_page_categories pc WHERE pc."revisionId" = r."id"), '[]'::json)` : `(SELECT coalesce(json_agg(json_build_object('id', c."id", 'slug', c."slug", 'name', c."name") ORDER BY c."name"), '[]'::json)
+      ${lookups ? `coalesce((SELECT pc."categories" FROM pg_page_categories pc WHERE pc."revisionId" = r."id"), '[]'::json)` : `(SELECT coalesce(${CATEGORIES_JSON}, '[]'::json)
          FROM "ListingRevisionCategory" lc JOIN "Category" c ON c."id" = lc."categoryId" WHERE lc."revisionId" = r."id")`} AS "categories",
       p."name" AS "partnerName", p."slug" AS "partnerSlug", p."website" AS "partnerWebsite", p."tierKey", t."name" AS "tierName", t."rank" AS "tierRank",
       a."name" AS "appName", a."kind"::text AS "appKind", a."dataFlow"::text AS "dataFlow", a."status"::text AS "appStatus"`;
@@ -119,7 +125,7 @@ function cardJoins(params: Params, today: Date, lookups = false): string {
       JOIN "Partner" p ON p."id" = l."partnerId"
       JOIN "App" a ON a."id" = l."appId"
       ${lookups ? `LEFT JOIN pg_ladder t ON t."key" = p."tierKey"` : `LEFT JOIN "PolicyTier" t ON t."key" = p."tierKey" AND t."policyId" =
-        (SELECT pp."id" FROM "ProgramPolicy" pp WHERE pp."year" = ${params.add(today.getUTCFullYear(), "::int")} ORDER BY pp."version" DESC LIMIT 1)`}`;
+        ${policyOf(params, today)}`}`;
 }
 
 const date = (v: Date | string) => (typeof v === "string" ? new Date(v) : v);
@@ -176,7 +182,7 @@ interface LadderRow { key: string; name: string; rank: number }
 /** The year's ladder as one JSON column, lowest tier first. */
 function ladderColumn(params: Params, today: Date): string {
   return `(SELECT coalesce(json_agg(json_build_object('key', t."key", 'name', t."name", 'rank', t."rank") ORDER BY t."rank"), '[]'::json) FROM "PolicyTier" t
-    WHERE t."policyId" = (SELECT pp."id" FROM "ProgramPolicy" pp WHERE pp."year" = ${params.add(today.getUTCFullYear(), "::int")} ORDER BY pp."version" DESC LIMIT 1))`;
+    WHERE t."policyId" = ${policyOf(params, today)})`;
 }
 
 const parse = <T>(v: unknown): T => (typeof v === "string" ? (JSON.parse(v) as T) : (v as T));
@@ -236,8 +242,6 @@ interface Scope {
   readonly where: string;
   /** The filters, one condition each (or "true"), kept apart for disjunctive facet counts. */
   readonly filters: { readonly category: string; readonly tier: string; readonly flow: string; readonly kind: string };
-  /** Read from StorefrontEntry rows (alias e). */
-  readonly entries: boolean;
 }
 
 interface Joins {
@@ -308,7 +312,7 @@ function scope(params: Params, viewer: Viewer, marketplace: Marketplace, q: Stor
     flow: q.dataFlows.length ? `a."dataFlow" = ANY(${params.add(q.dataFlows, "::text[]::\"DataFlow\"[]")})` : "true",
     kind: q.dataConnector === null ? "true" : `a."kind" = '${q.dataConnector ? "DATA_CONNECTOR" : "OTHER"}'`,
   };
-  return { params, from, where, filters, entries: opts.entries };
+  return { params, from, where, filters };
 }
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
@@ -435,7 +439,8 @@ export async function storefrontTotal(db: SqlRunner, viewer: Viewer, marketplace
  * The facet counts over the matches `m` (every filter's condition a column of it, f_<filter>): the
  * total, tier, data flow and data connector counts in one grouped pass (GROUPING SETS, each facet's
  * count a FILTER aggregate leaving out its own filter); categories, a listing counting once per
- * category, in a second pass joined to their links. Facet counts are disjunctive: each facet counts
+ * category, in a second pass over each match's category ids. `m` is read from StorefrontEntry rows
+ * (a page with facets always reads them: alias e). Facet counts are disjunctive: each facet counts
  * with every filter applied except its own, so choosing a second category shows what it would add
  * ("Accounting (12)"). The result columns are named s_<part>.
  */
@@ -447,7 +452,7 @@ function facetParts(s: Scope, params: Params, today: Date) {
   const counts = (column: string, n: string) =>
     `(SELECT coalesce(json_object_agg(g."${column}", g."${n}") FILTER (WHERE g."${n}" > 0), '{}'::json) FROM g WHERE g."by" = '${column}')`;
   return {
-    matchColumns: `${s.entries ? `e."categoryIds" AS "cats"` : `r."id" AS "rid"`}, p."tierKey" AS "tier", a."dataFlow"::text AS "flow", (a."kind" = 'DATA_CONNECTOR')::text AS "connector",
+    matchColumns: `e."categoryIds" AS "cats", p."tierKey" AS "tier", a."dataFlow"::text AS "flow", (a."kind" = 'DATA_CONNECTOR')::text AS "connector",
         ${f.category} AS "f_category", ${f.tier} AS "f_tier", ${f.flow} AS "f_flow", ${f.kind} AS "f_kind"`,
     ctes: `g AS (
       SELECT CASE WHEN GROUPING(m."tier") = 0 THEN 'tier' WHEN GROUPING(m."flow") = 0 THEN 'flow' WHEN GROUPING(m."connector") = 0 THEN 'connector' ELSE 'all' END AS "by",
@@ -462,7 +467,7 @@ function facetParts(s: Scope, params: Params, today: Date) {
       coalesce((SELECT g."nAll" FROM g WHERE g."by" = 'all'), 0) AS "s_total",
       (SELECT coalesce(json_agg(json_build_object('slug', c."slug", 'name', c."name", 'count', coalesce(x."n", 0)) ORDER BY c."name"), '[]'::json)
          FROM "Category" c LEFT JOIN (
-           SELECT lc."categoryId", count(*)::int AS "n" FROM m ${s.entries ? `CROSS JOIN unnest(m."cats") AS lc("categoryId")` : `JOIN "ListingRevisionCategory" lc ON lc."revisionId" = m."rid"`}
+           SELECT lc."categoryId", count(*)::int AS "n" FROM m CROSS JOIN unnest(m."cats") AS lc("categoryId")
            WHERE ${others("category")} GROUP BY 1
          ) x ON x."categoryId" = c."id") AS "s_categories",
       ${counts("tier", "nTier")} AS "s_tiers",

@@ -88,14 +88,14 @@ function PartnerView(props: { partnerId: string; token: string }) {
   const [leads, refetchLeads] = useQuery({ query: PartnerDashboardLeadsDocument, variables });
   const [feed, setFeed] = useState<FeedItem[]>([]);
   const refresh = useCallback(
-    (type?: string) => {
+    (type: string) => {
       const opts = { requestPolicy: "network-only" as const };
       // Each part is read again when an event may have changed it.
-      if (!type || /^(tier|usage|lead|inquiry|listing)\./.test(type)) refetchOverview(opts);
-      if (!type || /^(app|validation|usage|test-customer|listing)\./.test(type)) refetchApps(opts);
-      if (!type || /^validation\./.test(type)) refetchChecks(opts);
-      if (!type || /^(app|listing)\./.test(type)) refetchListings(opts);
-      if (!type || /^(lead|inquiry)\./.test(type)) refetchLeads(opts);
+      if (/^(tier|usage|lead|inquiry|listing)\./.test(type)) refetchOverview(opts);
+      if (/^(app|validation|usage|test-customer|listing)\./.test(type)) refetchApps(opts);
+      if (/^validation\./.test(type)) refetchChecks(opts);
+      if (/^(app|listing)\./.test(type)) refetchListings(opts);
+      if (/^(lead|inquiry)\./.test(type)) refetchLeads(opts);
     },
     [refetchOverview, refetchApps, refetchChecks, refetchListings, refetchLeads],
   );
