@@ -8,7 +8,7 @@
 // The web frontends (web/) are built the same way, by Vite into web/dist, with their own record
 // (web/dist/.build.json over web/ and the generated operations they import).
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -95,6 +95,10 @@ export function build({ quiet = false } = {}) {
     const detail = `${r.stdout ?? ""}${r.stderr ?? ""}`.trim();
     throw new Error(`tsc could not build dist/${detail ? `:\n${detail}` : ""}`);
   }
+  // The plain-JavaScript modules of src/ (the embedded database's worker thread) go as they are.
+  for (const f of Object.keys(files).filter((f) => f.startsWith(`src${path.sep}`) && f.endsWith(".mjs"))) {
+    copyFileSync(path.join(root, f), path.join(tmp, path.relative("src", f)));
+  }
   writeFileSync(manifestPath(tmp), JSON.stringify({ builtAt: new Date().toISOString(), files }));
   const old = path.join(root, `dist.old-${process.pid}`);
   try {
@@ -138,6 +142,10 @@ export function buildWeb({ quiet = false } = {}) {
     rmSync(tmp, { recursive: true, force: true });
     const detail = `${r.stdout ?? ""}${r.stderr ?? ""}`.trim();
     throw new Error(`vite could not build web/dist/${detail ? `:\n${detail}` : ""}`);
+  }
+  // The plain-JavaScript modules of src/ (the embedded database's worker thread) go as they are.
+  for (const f of Object.keys(files).filter((f) => f.startsWith(`src${path.sep}`) && f.endsWith(".mjs"))) {
+    copyFileSync(path.join(root, f), path.join(tmp, path.relative("src", f)));
   }
   writeFileSync(manifestPath(tmp), JSON.stringify({ builtAt: new Date().toISOString(), files }));
   const old = path.join(root, "web", `.dist-old-${process.pid}`);

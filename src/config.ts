@@ -33,6 +33,8 @@ export interface Config {
   readonly storefrontCacheMs: number;
   /** Named prepared statements for the storefront's hot reads on PostgreSQL; false behind a transaction-mode pooler (PgBouncer). */
   readonly preparedStatements: boolean;
+  /** The embedded PGlite on a worker thread of its own (db/pglite-client.ts); false: on the server's thread. */
+  readonly pgliteWorker: boolean;
   /** graphql-jit for storefront reads answered wholly from storefront rows (server/jit.ts); false: graphql-js for everything. */
   readonly graphqlJit: boolean;
 }
@@ -144,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     wsReauthMs: intEnv(env, "WS_REAUTH_MS", 10_000, 100, 3_600_000),
     storefrontCacheMs: intEnv(env, "STOREFRONT_CACHE_MS", 60_000, 0, 86_400_000),
     preparedStatements: parseBool("PREPARED_STATEMENTS", env.PREPARED_STATEMENTS, true),
+    pgliteWorker: parseBool("PGLITE_WORKER", env.PGLITE_WORKER, true),
     graphqlJit: parseBool("GRAPHQL_JIT", env.GRAPHQL_JIT, true),
     metricsToken: env.METRICS_TOKEN || undefined,
     eventPollMs: (() => {

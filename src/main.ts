@@ -47,6 +47,7 @@ async function main() {
     dataFolder,
     fromTemplate: config.migrateOnStart,
     preparedStatements: config.preparedStatements,
+    pgliteWorker: config.pgliteWorker,
   });
   opening.catch(() => {}); // awaited below, after the GraphQL stack has loaded
   const { createService } = await import("./server/app.js");

@@ -2,7 +2,7 @@
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import type { PGlite } from "@electric-sql/pglite";
+import type { PGliteClient } from "./pglite-client.js";
 import type { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import type pg from "pg";
@@ -64,8 +64,10 @@ export interface OpenOptions {
   /** Load a PGlite data directory dump (tests start from a migrated snapshot). */
   pgliteSnapshot?: Blob | File | undefined;
   poolSize?: number;
-  /** Named prepared statements for SqlRunner on PostgreSQL (default true). */
+  /** Named prepared statements for SqlRunner (default true). */
   preparedStatements?: boolean;
+  /** PGlite on a worker thread of its own (default true; pglite-client.ts); false: on this thread. */
+  pgliteWorker?: boolean | undefined;
   log?: (event: { query: string; durationMs: number }) => void;
 }
 
@@ -99,63 +101,6 @@ function createClient(adapter: SqlMigrationAwareDriverAdapterFactory, opts: Open
       },
     },
   }) as unknown as PrismaClient;
-}
-
-/**
- * Named prepared statements on PGlite. Its `query` parses and plans every statement anew (an
- * unnamed statement, like any extended-protocol query), and in WebAssembly planning the storefront's
- * statements costs more than running them; PGlite has no API for a named statement, so the
- * protocol messages `query` sends are sent here with a name: Parse and Describe once per statement,
- * then Bind, Describe, Execute and Sync per call, under PGlite's own lock, parsed by its own parsers.
- */
-async function pgliteNamedStatements(client: PGlite): Promise<SqlRunner> {
-  const { protocol, parse } = await import("@electric-sql/pglite");
-  const { serialize } = protocol;
-  /** Parameter type oids of each statement prepared in this session. */
-  const prepared = new Map<string, number[]>();
-  const send = (message: Uint8Array) => client.execProtocolStream(message, { syncToFs: false });
-  // Only for these statements: the rest of the session (Prisma's) plans as PostgreSQL chooses.
-  const FORCE_GENERIC = serialize.query("SET plan_cache_mode = force_generic_plan");
-  const AUTO_PLANS = serialize.query("SET plan_cache_mode = auto");
-  return {
-    query: <T>(s: Statement, values: readonly unknown[]) =>
-      client.runExclusive(async () => {
-        const messages = [];
-        try {
-          let types = prepared.get(s.name);
-          if (!types) {
-            messages.push(...(await send(serialize.parse({ name: s.name, text: s.text }))));
-            types = parse.parseDescribeStatementResults(await send(serialize.describe({ type: "S", name: s.name })));
-            prepared.set(s.name, types);
-          }
-          // A generic plan, planned once (the first Bind after this) and reused: PostgreSQL's own
-          // choice keeps re-planning the storefront's page (its generic plan looks costlier on paper
-          // than it runs), and planning in WebAssembly costs more than the page itself. The setting,
-          // the call and the setting back go in one buffer: one pass through PGlite's main loop
-          // instead of one per message (after an error the backend skips to Sync, then sets it back).
-          const oids = types;
-          const bound = values.map((v, i) => {
-            if (v == null) return null;
-            const serializer = client.serializers[oids[i]!];
-            return serializer ? serializer(v) : String(v);
-          });
-          messages.push(...(await send(Buffer.concat([
-            FORCE_GENERIC,
-            serialize.bind({ statement: s.name, values: bound }),
-            serialize.describe({ type: "P" }),
-            serialize.execute({}),
-            serialize.sync(),
-            AUTO_PLANS,
-          ]))));
-        } catch (err) {
-          // A failed Parse or Describe: end the extended-protocol exchange and put the setting back.
-          await send(Buffer.concat([serialize.sync(), AUTO_PLANS])).catch(() => {});
-          throw err;
-        }
-        // The SETs' results have no columns; the statement's has (Describe), even with no rows.
-        return (parse.parseResults(messages, client.parsers).find((r) => r.fields.length > 0)?.rows ?? []) as T[];
-      }),
-  };
 }
 
 /** With a query log (tests count statements), hand-written statements are logged like Prisma's. */
@@ -199,32 +144,33 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
 }
 
 // Each kind's driver is loaded only when that kind is opened: a start-up pays for one of them.
-const loadPglite = () => Promise.all([import("@electric-sql/pglite"), import("pglite-prisma-adapter")]);
+const loadPglite = () => Promise.all([import("./pglite-client.js"), import("pglite-prisma-adapter")]);
 const loadPg = () => Promise.all([import("pg"), import("@prisma/adapter-pg")]);
 
 async function openPglite(opts: OpenOptions): Promise<Database> {
-  const [{ PGlite }, { PrismaPGlite }] = await loadPglite();
-  let client: PGlite;
+  const [{ PGliteClient }, { PrismaPGlite }] = await loadPglite();
+  let client: PGliteClient;
   let claim: DataFolderClaim | undefined;
+  const thread = { worker: opts.pgliteWorker ?? true };
   if (opts.dataDir) {
     await mkdir(path.dirname(opts.dataDir), { recursive: true });
     claim = opts.dataFolder ?? (await claimDataFolder(path.dirname(opts.dataDir)));
     try {
       // A new folder starts from the install's template (pglite-template.ts), when there is one.
       const template = opts.fromTemplate && !existsSync(path.join(opts.dataDir, "PG_VERSION")) ? await templateFor() : undefined;
-      client = await PGlite.create({ dataDir: opts.dataDir, ...(template ? { loadDataDir: template } : {}) });
+      client = await PGliteClient.create({ dataDir: opts.dataDir, ...(template ? { loadDataDir: template } : {}) }, thread);
     } catch (err) {
       claim.release();
       throw err;
     }
   } else {
-    client = await PGlite.create(opts.pgliteSnapshot ? { loadDataDir: opts.pgliteSnapshot } : {});
+    client = await PGliteClient.create(opts.pgliteSnapshot ? { loadDataDir: opts.pgliteSnapshot } : {}, thread);
   }
-  const adapter = new PrismaPGlite(client);
+  const adapter = new PrismaPGlite(client.asPGlite());
   const prisma = createClient(adapter, opts);
   const sql = logged(opts.preparedStatements === false
     ? { query: async <T>(s: Statement, values: readonly unknown[]) => (await client.query<T>(s.text, [...values])).rows }
-    : await pgliteNamedStatements(client), opts);
+    : { query: <T>(s: Statement, values: readonly unknown[]) => client.statement<T>(s.name, s.text, values) }, opts);
   return {
     kind: "pglite",
     prisma,
@@ -238,7 +184,7 @@ async function openPglite(opts: OpenOptions): Promise<Database> {
     },
     close: async () => {
       await prisma.$disconnect();
-      if (!client.closed) await client.close();
+      await client.close();
       claim?.release();
     },
   };

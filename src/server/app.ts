@@ -51,6 +51,7 @@ export async function createService(config: Config, opts: ServiceOptions = {}): 
     dataDir: config.databaseUrl ? undefined : `${config.dataDir}/pglite`,
     fromTemplate: config.migrateOnStart,
     preparedStatements: config.preparedStatements,
+    pgliteWorker: config.pgliteWorker,
   }));
   try {
     if (config.migrateOnStart) {
