@@ -77,10 +77,10 @@ interface Server { url: string; child: ChildProcess }
 // CPU per request, from /proc: on a shared 2-core machine far steadier than throughput.
 const TICK_MS = 1000 / 100; // CLK_TCK: 100 on Linux
 
-/** utime + stime of a process, in ms (0 once it is gone). */
-async function cpuMs(pid: number): Promise<number> {
+/** utime + stime of a process (or, with `thread`, of its main thread alone), in ms (0 once it is gone). */
+async function cpuMs(pid: number, thread = false): Promise<number> {
   try {
-    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+    const stat = await readFile(thread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, "utf8");
     const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     return (Number(f[11]) + Number(f[12])) * TICK_MS;
   } catch {
@@ -124,18 +124,22 @@ async function backendCpu(admin: pg.Client, pids: number[], pgPort: number): Pro
   return out;
 }
 
-interface CpuSample { server: number; backends: Map<number, number> }
+interface CpuSample { server: number; main: number; backends: Map<number, number> }
 async function sampleCpu(admin: pg.Client, servers: Server[], pgPort: number, withPg: boolean): Promise<CpuSample> {
   const pids = servers.map((s) => s.child.pid!);
   let server = 0;
-  for (const pid of pids) server += await cpuMs(pid);
-  return { server, backends: withPg ? await backendCpu(admin, pids, pgPort) : new Map() };
+  let main = 0;
+  for (const pid of pids) {
+    server += await cpuMs(pid);
+    main += await cpuMs(pid, true);
+  }
+  return { server, main, backends: withPg ? await backendCpu(admin, pids, pgPort) : new Map() };
 }
 /** Server and PostgreSQL CPU ms per request between two samples (a backend that appeared counts from zero). */
-function cpuPerRequest(a: CpuSample, b: CpuSample, requests: number, withPg: boolean): { server: number; pg: number | null } {
+function cpuPerRequest(a: CpuSample, b: CpuSample, requests: number, withPg: boolean): { server: number; main: number; pg: number | null } {
   let pgMs = 0;
   for (const [pid, ms] of b.backends) pgMs += ms - (a.backends.get(pid) ?? 0);
-  return { server: (b.server - a.server) / Math.max(requests, 1), pg: withPg ? pgMs / Math.max(requests, 1) : null };
+  return { server: (b.server - a.server) / Math.max(requests, 1), main: (b.main - a.main) / Math.max(requests, 1), pg: withPg ? pgMs / Math.max(requests, 1) : null };
 }
 
 /** Starts a process and waits for its port: "listening PORT" or the program's "… on http://localhost:PORT/graphql". */
@@ -185,20 +189,20 @@ async function checked(url: string, body: object): Promise<string> {
   return r.text;
 }
 
-interface Measure { rps: number; p50: number; p99: number; failed: number; load: number; serverCpu: number; pgCpu: number | null }
+interface Measure { rps: number; p50: number; p99: number; failed: number; load: number; serverCpu: number; mainCpu: number; pgCpu: number | null }
 
 const cannonOptions = (urls: string[], body: object) => ({
   url: urls.map((u) => `${u}/graphql`), method: "POST", connections: CONNECTIONS, pipelining: 1,
   headers: { "content-type": "application/json" }, body: JSON.stringify(body),
 });
 
-function summarize(rounds: CannonResult[], loads: number[], cpu: { server: number; pg: number | null }[]): Measure {
+function summarize(rounds: CannonResult[], loads: number[], cpu: { server: number; main: number; pg: number | null }[]): Measure {
   const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
   const pgs = cpu.map((c) => c.pg).filter((v): v is number => v !== null);
   return {
     rps: median(rounds.map((r) => r.requests.average)), p50: median(rounds.map((r) => r.latency.p50)), p99: median(rounds.map((r) => r.latency.p99)),
     failed: rounds.reduce((n, r) => n + r.errors + r.timeouts + r.non2xx, 0), load: median(loads),
-    serverCpu: median(cpu.map((c) => c.server)), pgCpu: pgs.length ? median(pgs) : null,
+    serverCpu: median(cpu.map((c) => c.server)), mainCpu: median(cpu.map((c) => c.main)), pgCpu: pgs.length ? median(pgs) : null,
   };
 }
 
@@ -304,7 +308,7 @@ async function main() {
       }
     }
     for (const r of rungs) await autocannon({ ...cannonOptions(servers.get(r.rung)!.map((s) => s.url), r.body), duration: WARMUP });
-    const rounds = new Map<number, { results: CannonResult[]; loads: number[]; cpu: { server: number; pg: number | null }[] }>(
+    const rounds = new Map<number, { results: CannonResult[]; loads: number[]; cpu: { server: number; main: number; pg: number | null }[] }>(
       rungs.map((r) => [r.rung, { results: [], loads: [], cpu: [] }]));
     for (let round = 1; round <= ROUNDS; round++) {
       for (const r of rungs) {
@@ -316,7 +320,7 @@ async function main() {
         const cpu = cpuPerRequest(before, await sampleCpu(admin, list, pgPort, !!r.postgres), res.requests.total, !!r.postgres);
         acc.results.push(res);
         acc.cpu.push(cpu);
-        progress(`round ${round}, rung ${rungName(r.rung)}: ${res.requests.average.toFixed(0)} req/s, p50 ${res.latency.p50} ms, p99 ${res.latency.p99} ms, server CPU ${cpu.server.toFixed(2)} ms/req${cpu.pg === null ? "" : `, PostgreSQL CPU ${cpu.pg.toFixed(2)} ms/req`} (load ${load1().toFixed(2)})`);
+        progress(`round ${round}, rung ${rungName(r.rung)}: ${res.requests.average.toFixed(0)} req/s, p50 ${res.latency.p50} ms, p99 ${res.latency.p99} ms, server CPU ${cpu.server.toFixed(2)} ms/req (main thread ${cpu.main.toFixed(2)})${cpu.pg === null ? "" : `, PostgreSQL CPU ${cpu.pg.toFixed(2)} ms/req`} (load ${load1().toFixed(2)})`);
       }
     }
     for (const r of rungs) results.set(r.rung, summarize(rounds.get(r.rung)!.results, rounds.get(r.rung)!.loads, rounds.get(r.rung)!.cpu));
@@ -367,15 +371,15 @@ ${LISTINGS.toLocaleString("en")} live listings; autocannon in the benchmark's pr
 Every server is a process of its own, all started before the first round; the program's run with \`NODE_ENV=production\` (per-request JSON log lines on, as in production).
 Load average (1 min): ${quiet.load.toFixed(2)} at the start${quiet.waited ? ` after waiting ${quiet.waited} s` : ""}, ${endLoad.toFixed(2)} at the end (during the rounds the load is the benchmark's own: load generator, server and PostgreSQL share the ${os.cpus().length} cores)${busy ? ` — **the machine was busy (other engineers' test runs share its ${os.cpus().length} cores): absolute numbers are low and noisy; the ratios, measured side by side, are the useful part**` : ""}.
 
-Server CPU is utime+stime of the server process(es) from \`/proc/<pid>/stat\` over each measured round, divided by its requests; PostgreSQL CPU the same for the backends serving that server (matched by client port through \`pg_stat_activity\`); both the median round. PGlite runs inside the server process, so rung 7's database work is in its server CPU.
+Server CPU is utime+stime of the server process(es) from \`/proc/<pid>/stat\` over each measured round, divided by its requests; PostgreSQL CPU the same for the backends serving that server (matched by client port through \`pg_stat_activity\`); both the median round. "Of which its main thread" is the server's JavaScript thread alone (\`/proc/<pid>/task/<pid>/stat\`); the rest is the process's other threads: garbage collection and I/O helpers, and on rung 7 PGlite's own thread (the embedded database runs on a worker thread, src/db/pglite-client.ts), so rung 7's database work is in its server CPU.
 
-| rung | what | req/s | server CPU ms/req | PostgreSQL CPU ms/req | p50 ms | p99 ms | failed | load (median of its rounds) |
-|---:|---|---:|---:|---:|---:|---:|---:|---:|
+| rung | what | req/s | server CPU ms/req | of which its main thread | PostgreSQL CPU ms/req | p50 ms | p99 ms | failed | load (median of its rounds) |
+|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|
 ${[1, 2, 3, 33, 32, 4, 5, 6, 7].map((n) => {
     const m = r(n);
     return m
-      ? `| ${rungName(n)} | ${labels[n]} | ${m.rps.toFixed(0)} | ${m.serverCpu.toFixed(2)} | ${m.pgCpu === null ? "–" : m.pgCpu.toFixed(2)} | ${m.p50} | ${m.p99} | ${m.failed} | ${m.load.toFixed(2)} |`
-      : `| ${rungName(n)} | ${labels[n]} | not run | | | | | | |`;
+      ? `| ${rungName(n)} | ${labels[n]} | ${m.rps.toFixed(0)} | ${m.serverCpu.toFixed(2)} | ${m.mainCpu.toFixed(2)} | ${m.pgCpu === null ? "–" : m.pgCpu.toFixed(2)} | ${m.p50} | ${m.p99} | ${m.failed} | ${m.load.toFixed(2)} |`
+      : `| ${rungName(n)} | ${labels[n]} | not run | | | | | | | |`;
   }).join("\n")}
 
 | target | result |
