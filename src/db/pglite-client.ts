@@ -77,10 +77,14 @@ async function workerTransport(options: PGliteOptions): Promise<Transport> {
       else resolve();
     });
   });
+  // The thread keeps the process alive only while a call waits on it, as PGlite on this thread would:
+  // a CLI that forgets to close its database still exits.
+  worker.unref();
   worker.on("message", (m: Reply) => {
     const p = pending.get(m.id);
     if (!p) return;
     pending.delete(m.id);
+    if (pending.size === 0) worker.unref();
     if (m.failure) p.reject(problem(m.failure));
     else p.resolve(m.bytes!);
   });
@@ -90,6 +94,7 @@ async function workerTransport(options: PGliteOptions): Promise<Transport> {
     new Promise<Uint8Array>((resolve, reject) => {
       if (gone) return reject(gone);
       const id = next++;
+      if (pending.size === 0) worker.ref();
       pending.set(id, { resolve, reject });
       worker.postMessage({ ...message, id });
     });

@@ -1,15 +1,18 @@
 // The embedded database's client (src/db/pglite-client.ts): PGlite on a worker thread of its own (the
 // default) or on the server's thread, with PGlite's own API and locking. These run on both setups:
 // the embedded database is the same whatever DATABASE_URL says.
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { spawnSync } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { messages } from "@electric-sql/pglite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config.js";
 import { openDatabase } from "../../src/db/database.js";
 import { PGliteClient } from "../../src/db/pglite-client.js";
 import { buildTemplate } from "../../src/db/pglite-template.js";
+import { root } from "../support/processes.js";
 
 // The install's migrated template (made by the build), on either setup.
 const snapshot = async () => new Blob([await readFile(await buildTemplate())]);
@@ -160,10 +163,28 @@ describe("the embedded database's worker thread", () => {
     await expect(db.statement("x", "SELECT 1", [])).rejects.toThrow(/closed/);
   });
 
+  it("keeps the process alive only while a call waits on it: a script that never closes its database still exits", async () => {
+    const script = `
+      import { PGliteClient } from ${JSON.stringify(pathToFileURL(path.join(root, "src/db/pglite-client.ts")).href)};
+      const db = await PGliteClient.create({});
+      setTimeout(async () => console.log("answer", (await db.query("SELECT 41 + 1 AS v")).rows[0].v), 200);
+    `;
+    const dir = await mkdtemp(path.join(os.tmpdir(), "pp-embedded-"));
+    try {
+      await writeFile(path.join(dir, "script.mts"), script);
+      const r = spawnSync(process.execPath, ["--import", "tsx", path.join(dir, "script.mts")], { cwd: root, encoding: "utf8", timeout: 90_000 });
+      expect(r.stderr).toBe("");
+      expect(r.stdout).toContain("answer 42");
+      expect(r.status).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("a folder PGlite cannot open is a clear error, and no thread is left running", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "pp-embedded-"));
     try {
-      await import("node:fs/promises").then((fs) => fs.writeFile(path.join(dir, "PG_VERSION"), "not a version\n"));
+      await writeFile(path.join(dir, "PG_VERSION"), "not a version\n");
       const before = process.getActiveResourcesInfo().filter((r) => r === "MessagePort").length;
       await expect(PGliteClient.create({ dataDir: dir })).rejects.toThrow();
       expect(process.getActiveResourcesInfo().filter((r) => r === "MessagePort").length).toBe(before);
