@@ -7,6 +7,7 @@
 // listing cards in the document (a MutationObserver from navigation start), and when the cards'
 // links answer a keyboard (the first card focused and its link followed by Enter). The median and
 // the slowest count; the first visit after start-up also counts alone (the server's first answer).
+// PGLITE_WORKER, when set, is passed to the server (the embedded database on its own thread or not).
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -58,7 +59,7 @@ const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
 const server = spawn("npm", ["start"], {
   cwd: root, detached: true, stdio: ["ignore", "ignore", "pipe"],
-  env: { PATH: process.env.PATH!, HOME: process.env.HOME!, TMPDIR: os.tmpdir(), DATA_DIR: path.join(work, "data"), PORT: String(port), NO_COLOR: "1" },
+  env: { PATH: process.env.PATH!, HOME: process.env.HOME!, TMPDIR: os.tmpdir(), DATA_DIR: path.join(work, "data"), PORT: String(port), NO_COLOR: "1", ...(process.env.PGLITE_WORKER ? { PGLITE_WORKER: process.env.PGLITE_WORKER } : {}) },
 });
 let stderr = "";
 server.stderr!.setEncoding("utf8").on("data", (s: string) => (stderr += s));
