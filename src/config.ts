@@ -47,6 +47,8 @@ export interface Limits {
   readonly maxCost: number;
   readonly maxBodyBytes: number;
   readonly maxPageSize: number;
+  /** The most nodes a query's connections could return, page sizes multiplied through their nesting. */
+  readonly maxNodes: number;
   /** Mutations per token (or address, without one) per minute. */
   readonly mutationsPerMinute: number;
   /** Contact-form inquiries per address per minute. */
@@ -71,6 +73,7 @@ export function loadLimits(env: NodeJS.ProcessEnv): Limits {
     maxCost: intEnv(env, "GRAPHQL_MAX_COST", 5000, 10, 1_000_000),
     maxBodyBytes: intEnv(env, "MAX_BODY_BYTES", 1_048_576, 1024, 100 * 1_048_576),
     maxPageSize: intEnv(env, "MAX_PAGE_SIZE", 100, 1, 10_000),
+    maxNodes: intEnv(env, "GRAPHQL_MAX_NODES", 10_000, 1, 10_000_000),
     mutationsPerMinute: intEnv(env, "RATE_LIMIT_MUTATIONS_PER_MINUTE", 300, 1, 1_000_000),
     inquiriesPerMinute: intEnv(env, "RATE_LIMIT_INQUIRIES_PER_MINUTE", 10, 1, 1_000_000),
   };

@@ -1,6 +1,6 @@
 // Hostile queries stopped before any resolver runs: GraphQL Armor's limits (depth, aliases,
 // directives, tokens, cost, no field suggestions), reserved "__" operation and fragment names (the
-// known way around introspection exemptions), page sizes, CSRF prevention, and rate limits on
+// known way around introspection exemptions), page sizes, the nodes nested connections could return, CSRF prevention, and rate limits on
 // mutations and on the public contact form. Each limit is configurable (src/config.ts).
 import type { IncomingMessage } from "node:http";
 import { blockFieldSuggestionsPlugin } from "@escape.tech/graphql-armor-block-field-suggestions";
@@ -10,7 +10,11 @@ import { maxDepthPlugin } from "@escape.tech/graphql-armor-max-depth";
 import { maxDirectivesPlugin } from "@escape.tech/graphql-armor-max-directives";
 import { maxTokensPlugin } from "@escape.tech/graphql-armor-max-tokens";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
-import { GraphQLError, Kind, visit, type DocumentNode, type OperationDefinitionNode, type ValidationContext, type ASTVisitor } from "graphql";
+import {
+  GraphQLError, Kind, getNamedType, isInterfaceType, isObjectType, visit,
+  type ASTVisitor, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLNamedType, type GraphQLSchema,
+  type OperationDefinitionNode, type SelectionSetNode, type ValidationContext,
+} from "graphql";
 import { createGraphQLError, type Plugin } from "graphql-yoga";
 import type { Limits } from "../config.js";
 import type { RateLimiter } from "./rate-limit.js";
@@ -44,6 +48,54 @@ function oversizePage(document: DocumentNode, variables: Record<string, unknown>
   return found;
 }
 
+/** A connection's page size when the query gives neither `first` nor `last` (the relay plugin's default). */
+const DEFAULT_PAGE_SIZE = 20;
+
+/**
+ * The most nodes an operation could return from its connections: each connection's page size
+ * (`first`/`last`, literal or variable, else the default) multiplied by the page sizes of the
+ * connections it is nested in, summed over every connection of the operation, through fragments
+ * (GitHub's node limit). A connection is a field that takes both `first` and `last`.
+ */
+export function connectionNodes(schema: GraphQLSchema, document: DocumentNode, op: OperationDefinitionNode, variables: Record<string, unknown> | null | undefined): number {
+  const fragments = new Map(document.definitions
+    .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+    .map((f) => [f.name.value, f]));
+  const pageOf = (field: FieldNode) => {
+    for (const name of ["first", "last"]) {
+      const v = field.arguments?.find((a) => a.name.value === name)?.value;
+      const n = v?.kind === Kind.INT ? Number(v.value) : v?.kind === Kind.VARIABLE ? Number(variables?.[v.name.value] ?? NaN) : NaN;
+      if (Number.isFinite(n)) return Math.max(n, 0);
+    }
+    return DEFAULT_PAGE_SIZE;
+  };
+  // `seen` guards against a fragment cycle (validation refuses one before this runs).
+  const walk = (type: GraphQLNamedType | undefined, set: SelectionSetNode, multiplier: number, seen: ReadonlySet<string>): number => {
+    let total = 0;
+    for (const sel of set.selections) {
+      if (sel.kind === Kind.FIELD) {
+        const def = type && (isObjectType(type) || isInterfaceType(type)) ? type.getFields()[sel.name.value] : undefined;
+        if (!def) continue;
+        let m = multiplier;
+        if (def.args.some((a) => a.name === "first") && def.args.some((a) => a.name === "last")) {
+          m = multiplier * pageOf(sel);
+          total += m;
+        }
+        if (sel.selectionSet) total += walk(getNamedType(def.type), sel.selectionSet, m, seen);
+      } else if (sel.kind === Kind.INLINE_FRAGMENT) {
+        total += walk(sel.typeCondition ? schema.getType(sel.typeCondition.name.value) : type, sel.selectionSet, multiplier, seen);
+      } else {
+        const f = fragments.get(sel.name.value);
+        if (!f || seen.has(f.name.value)) continue;
+        total += walk(schema.getType(f.typeCondition.name.value), f.selectionSet, multiplier, new Set([...seen, f.name.value]));
+      }
+    }
+    return total;
+  };
+  const root = op.operation === "query" ? schema.getQueryType() : op.operation === "mutation" ? schema.getMutationType() : schema.getSubscriptionType();
+  return walk(root ?? undefined, op.selectionSet, 1, new Set());
+}
+
 const limitError = (message: string, code: string, status = 400) =>
   createGraphQLError(message, { extensions: { code, http: { status } } });
 
@@ -71,6 +123,16 @@ export function securityPlugins(limits: Limits, rateLimiter: RateLimiter): Plugi
         const op = document.definitions.find(
           (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (!args.operationName || d.name?.value === args.operationName),
         );
+        const nodes = op ? connectionNodes(args.schema, document, op, args.variableValues as Record<string, unknown> | undefined) : 0;
+        if (nodes > limits.maxNodes) {
+          setResultAndStopExecution({
+            errors: [limitError(
+              `This query could return up to ${nodes} nodes (each connection's first/last times those of the connections it is nested in); the limit is ${limits.maxNodes}: ask for smaller pages or fewer nested connections`,
+              "NODE_LIMIT",
+            )],
+          });
+          return;
+        }
         if (op?.operation !== "mutation") return;
         const ctx = args.contextValue as { viewer?: { kind: string; memberId?: string; staffId?: string }; req?: IncomingMessage };
         const v = ctx.viewer;

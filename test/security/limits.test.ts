@@ -3,14 +3,20 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestService, type TestService } from "../support/harness.js";
 import { globalId as gid, loadDemoWorld, type DemoWorld } from "../support/world.js";
-import { CSRF_HEADER } from "../../src/server/security.js";
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { Kind, parse, type OperationDefinitionNode } from "graphql";
+import { loadConfig } from "../../src/config.js";
+import { schema } from "../../src/graphql/schema.js";
+import { CSRF_HEADER, connectionNodes } from "../../src/server/security.js";
+import { root } from "../support/processes.js";
 
 let t: TestService;
 let w: DemoWorld;
 beforeAll(async () => {
   t = await startTestService({
     listen: true,
-    env: { GRAPHQL_MAX_DEPTH: "8", GRAPHQL_MAX_COST: "1500", RATE_LIMIT_MUTATIONS_PER_MINUTE: "5", RATE_LIMIT_INQUIRIES_PER_MINUTE: "2", MAX_BODY_BYTES: "65536", MAX_PAGE_SIZE: "50" },
+    env: { GRAPHQL_MAX_DEPTH: "8", GRAPHQL_MAX_COST: "1500", RATE_LIMIT_MUTATIONS_PER_MINUTE: "5", RATE_LIMIT_INQUIRIES_PER_MINUTE: "2", MAX_BODY_BYTES: "65536", MAX_PAGE_SIZE: "50", GRAPHQL_MAX_NODES: "2000" },
   });
   w = await loadDemoWorld(t);
 });
@@ -66,6 +72,45 @@ describe("hostile queries are rejected before any resolver runs", () => {
     const variable = await post(`query($n: Int) { listings(first: $n) { edges { node { id } } } }`, { n: 1000 });
     expect(variable.body.errors?.[0]?.message).toMatch(/exceeds the limit of 50/);
     expect((await post(`{ listings(first: 50) { edges { node { id } } } }`)).body.errors).toBeUndefined();
+  });
+
+  it("nested connections whose pages multiply past the node limit are refused: page sizes in variables, default pages, aliases, fragments", async () => {
+    // The cost limit multiplies a literal `first` only; page sizes in variables are counted here.
+    // partners × apps: 50 + 50·50 nodes, over the test's limit of 2,000.
+    const nested = `query($p: Int, $a: Int) { partners(first: $p) { edges { node { apps(last: $a) { edges { node { name } } } } } } }`;
+    const refused = await post(nested, { p: 50, a: 50 }, w.staffToken);
+    expect(refused.body.errors?.[0]?.extensions?.code, JSON.stringify(refused.body)).toBe("NODE_LIMIT");
+    expect(refused.body.errors?.[0]?.message).toBe(
+      "This query could return up to 2550 nodes (each connection's first/last times those of the connections it is nested in); the limit is 2000: ask for smaller pages or fewer nested connections");
+    expect(refused.body.data).toBeUndefined();
+    expect(refused.status).toBe(400);
+    // No first/last: a connection's default page of 20 counts; aliases each count (20 + 5 × 20·20).
+    const aliases = await post(`{ partners { edges { node { ${[1, 2, 3, 4, 5].map((i) => `a${i}: apps { edges { node { name } } }`).join(" ")} } } } }`, {}, w.staffToken);
+    expect(aliases.body.errors?.[0]?.message, JSON.stringify(aliases.body)).toMatch(/^This query could return up to 2020 nodes/);
+    const fragments = await post(`query($n: Int) { partners(first: $n) { ...P } } fragment P on QueryPartnersConnection { edges { node { ... on Partner { apps(first: $n) { edges { node { name } } } } } } }`, { n: 50 }, w.staffToken);
+    expect(fragments.body.errors?.[0]?.extensions?.code, JSON.stringify(fragments.body)).toBe("NODE_LIMIT");
+    // The same shapes with smaller pages are answered.
+    const small = await post(nested, { p: 10, a: 10 }, w.staffToken);
+    expect(small.body.errors, JSON.stringify(small.body)).toBeUndefined();
+    expect(small.body.data.partners.edges.length).toBeGreaterThan(0);
+    const fewer = await post(`{ partners { edges { node { a1: apps { edges { node { name } } } } } } }`, {}, w.staffToken);
+    expect(fewer.body.errors, JSON.stringify(fewer.body)).toBeUndefined();
+  });
+
+  it("every operation the frontends send stays within the default node limit at the largest pages its variables allow", async () => {
+    const dir = path.join(root, "schema", "operations");
+    const files = (await readdir(dir, { recursive: true })).filter((f) => f.endsWith(".graphql"));
+    expect(files.length).toBeGreaterThan(5);
+    const limits = loadConfig({}).limits;
+    for (const f of files) {
+      const document = parse(await readFile(path.join(dir, f), "utf8"));
+      for (const op of document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)) {
+        // Every Int variable at the page limit: the most the operation can ask for.
+        const variables = Object.fromEntries((op.variableDefinitions ?? []).map((v) => [v.variable.name.value, limits.maxPageSize]));
+        const nodes = connectionNodes(schema, document, op, variables);
+        expect(nodes, `${f} ${op.name?.value}`).toBeLessThanOrEqual(limits.maxNodes);
+      }
+    }
   });
 
   it("a request body over the limit is refused with 413 before it is parsed", async () => {
