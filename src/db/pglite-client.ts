@@ -120,9 +120,7 @@ async function inlineTransport(options: PGliteOptions): Promise<Transport> {
   return {
     send: (e) => {
       try {
-        const bytes = e.op === "query" ? run.query(e) : e.op === "exec" ? run.exec(e) : run.statement(e);
-        if (!db.isInTransaction()) void db.syncToFs();
-        return Promise.resolve(bytes);
+        return Promise.resolve(run(e));
       } catch (err) {
         return Promise.reject(err as Error);
       }

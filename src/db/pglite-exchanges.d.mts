@@ -18,10 +18,5 @@ export interface StatementExchange {
 }
 export type Exchange = QueryExchange | ExecExchange | StatementExchange;
 
-export interface Exchanges {
-  query(e: Omit<QueryExchange, "op">): Uint8Array;
-  exec(e: Omit<ExecExchange, "op">): Uint8Array;
-  statement(e: Omit<StatementExchange, "op">): Uint8Array;
-}
-
-export function exchanges(db: PGlite): Exchanges;
+/** Runs one exchange on the session and returns the backend's reply, raw. */
+export function exchanges(db: PGlite): (exchange: Exchange) => Uint8Array;

@@ -36,8 +36,8 @@ function concat(parts) {
 }
 
 /**
- * The exchanges on one PGlite session. Messages go through `execProtocolRawSync`, which returns a
- * copy of the reply in a buffer of its own.
+ * The exchanges on one PGlite session, as one function of an exchange. Messages go through
+ * `execProtocolRawSync`, which returns a copy of the reply in a buffer of its own.
  * @param {import("@electric-sql/pglite").PGlite} db
  */
 export function exchanges(db) {
@@ -63,7 +63,7 @@ export function exchanges(db) {
     }
   };
 
-  return {
+  const run = {
     /** PGlite's `query`: Parse, Describe (for the parameters' types), Bind, Describe, Execute, Sync. */
     query({ sql, params, paramTypes }) {
       const parsed = raw(serialize.parse({ text: sql, types: paramTypes }));
@@ -108,5 +108,16 @@ export function exchanges(db) {
         AUTO_PLANS,
       ]));
     },
+  };
+
+  /**
+   * Runs one exchange (`{ op, ...its fields }`). Outside a transaction, what was written is then
+   * flushed as PGlite's own query does (a no-op for a folder on disk, which PostgreSQL writes through
+   * the file system itself).
+   */
+  return (exchange) => {
+    const bytes = run[exchange.op](exchange);
+    if (!db.isInTransaction()) void db.syncToFs();
+    return bytes;
   };
 }

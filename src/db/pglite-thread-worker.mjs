@@ -35,15 +35,12 @@ parentPort.on("message", async (m) => {
   }
   let bytes;
   try {
-    bytes = run[m.op](m);
+    bytes = run(m);
   } catch (err) {
     parentPort.postMessage({ id: m.id, failure: describe(err) });
     return;
   }
   parentPort.postMessage({ id: m.id, bytes }, [bytes.buffer]);
-  // Outside a transaction, what was written is flushed as PGlite's own query does (a no-op for a
-  // folder on disk, which PostgreSQL writes through the file system itself).
-  if (!db.isInTransaction()) void db.syncToFs();
 });
 
 parentPort.postMessage({ id: 0, ready: true });
