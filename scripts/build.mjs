@@ -143,10 +143,6 @@ export function buildWeb({ quiet = false } = {}) {
     const detail = `${r.stdout ?? ""}${r.stderr ?? ""}`.trim();
     throw new Error(`vite could not build web/dist/${detail ? `:\n${detail}` : ""}`);
   }
-  // The plain-JavaScript modules of src/ (the embedded database's worker thread) go as they are.
-  for (const f of Object.keys(files).filter((f) => f.startsWith(`src${path.sep}`) && f.endsWith(".mjs"))) {
-    copyFileSync(path.join(root, f), path.join(tmp, path.relative("src", f)));
-  }
   writeFileSync(manifestPath(tmp), JSON.stringify({ builtAt: new Date().toISOString(), files }));
   const old = path.join(root, "web", `.dist-old-${process.pid}`);
   try {

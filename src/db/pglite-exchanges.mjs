@@ -63,15 +63,25 @@ export function exchanges(db) {
     }
   };
 
+  /**
+   * Parse, then Describe for the parameters' types. A failure ends the exchange (Sync): `reply` is
+   * then the whole answer, errors included.
+   */
+  const prepare = (parseMessage, describeMessage) => {
+    const parsed = raw(parseMessage);
+    if (failed(messagesOf(parsed))) return { reply: concat([parsed, raw(SYNC)]) };
+    const described = raw(describeMessage);
+    const messages = messagesOf(described);
+    if (failed(messages)) return { reply: concat([parsed, described, raw(SYNC)]) };
+    return { parsed, oids: parameterTypes(messages) };
+  };
+
   const run = {
     /** PGlite's `query`: Parse, Describe (for the parameters' types), Bind, Describe, Execute, Sync. */
     query({ sql, params, paramTypes }) {
-      const parsed = raw(serialize.parse({ text: sql, types: paramTypes }));
-      if (failed(messagesOf(parsed))) return concat([parsed, raw(SYNC)]);
-      const described = raw(serialize.describe({ type: "S" }));
-      const describedMessages = messagesOf(described);
-      if (failed(describedMessages)) return concat([parsed, described, raw(SYNC)]);
-      const values = bindOrSync(params ?? [], parameterTypes(describedMessages));
+      const { reply, parsed, oids } = prepare(serialize.parse({ text: sql, types: paramTypes }), serialize.describe({ type: "S" }));
+      if (reply) return reply;
+      const values = bindOrSync(params ?? [], oids);
       // As PGlite's query: the statement's Describe is not part of the result.
       return concat([parsed, raw(Buffer.concat([
         serialize.bind({ values }),
@@ -90,12 +100,9 @@ export function exchanges(db) {
     statement({ name, text, values }) {
       let oids = prepared.get(name);
       if (!oids) {
-        const parsed = raw(serialize.parse({ name, text }));
-        if (failed(messagesOf(parsed))) return concat([parsed, raw(SYNC)]);
-        const described = raw(serialize.describe({ type: "S", name }));
-        const messages = messagesOf(described);
-        if (failed(messages)) return concat([parsed, described, raw(SYNC)]);
-        oids = parameterTypes(messages);
+        const first = prepare(serialize.parse({ name, text }), serialize.describe({ type: "S", name }));
+        if (first.reply) return first.reply;
+        oids = first.oids;
         prepared.set(name, oids);
       }
       const bound = bindOrSync(values, oids);

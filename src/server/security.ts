@@ -13,10 +13,11 @@ import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import {
   GraphQLError, Kind, getNamedType, isInterfaceType, isObjectType, visit,
   type ASTVisitor, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLNamedType, type GraphQLSchema,
-  type OperationDefinitionNode, type SelectionSetNode, type ValidationContext,
+  type OperationDefinitionNode, type SelectionSetNode, type ValidationContext, type ValueNode,
 } from "graphql";
 import { createGraphQLError, type Plugin } from "graphql-yoga";
 import type { Limits } from "../config.js";
+import { DEFAULT_PAGE_SIZE } from "../domain/storefront.js";
 import type { RateLimiter } from "./rate-limit.js";
 
 /** Browsers must send this header (or a non-simple content type) for a request to be accepted. */
@@ -34,22 +35,23 @@ function rejectReservedNames(context: ValidationContext): ASTVisitor {
   };
 }
 
+/** A `first`/`last` argument's number, given literally or in a variable; NaN when it has none. */
+function pageArgument(value: ValueNode | undefined, variables: Record<string, unknown> | null | undefined): number {
+  return value?.kind === Kind.INT ? Number(value.value) : value?.kind === Kind.VARIABLE ? Number(variables?.[value.name.value] ?? NaN) : NaN;
+}
+
 /** `first`/`last` larger than the page-size limit, as literals or variables. */
 function oversizePage(document: DocumentNode, variables: Record<string, unknown> | null | undefined, max: number): string | null {
   let found: string | null = null;
   visit(document, {
     Argument(node) {
       if (found || (node.name.value !== "first" && node.name.value !== "last")) return;
-      const v = node.value;
-      const n = v.kind === Kind.INT ? Number(v.value) : v.kind === Kind.VARIABLE ? Number(variables?.[v.name.value]) : NaN;
+      const n = pageArgument(node.value, variables);
       if (Number.isFinite(n) && n > max) found = `${node.name.value}: ${n}`;
     },
   });
   return found;
 }
-
-/** A connection's page size when the query gives neither `first` nor `last` (the relay plugin's default). */
-const DEFAULT_PAGE_SIZE = 20;
 
 /**
  * The most nodes an operation could return from its connections: each connection's page size
@@ -63,10 +65,10 @@ export function connectionNodes(schema: GraphQLSchema, document: DocumentNode, o
     .map((f) => [f.name.value, f]));
   const pageOf = (field: FieldNode) => {
     for (const name of ["first", "last"]) {
-      const v = field.arguments?.find((a) => a.name.value === name)?.value;
-      const n = v?.kind === Kind.INT ? Number(v.value) : v?.kind === Kind.VARIABLE ? Number(variables?.[v.name.value] ?? NaN) : NaN;
+      const n = pageArgument(field.arguments?.find((a) => a.name.value === name)?.value, variables);
       if (Number.isFinite(n)) return Math.max(n, 0);
     }
+    // Neither given: the default page, the storefront's and the relay plugin's alike.
     return DEFAULT_PAGE_SIZE;
   };
   // `seen` guards against a fragment cycle (validation refuses one before this runs).
